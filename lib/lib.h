@@ -1,0 +1,145 @@
+/*
+ * lib.h - small shared helpers: time, hex, UUIDs, hashing, LBA range
+ * lists, progress arithmetic and careful file writing.
+ *
+ * Nothing here prints or exits.  Functions that can fail return 0 or a
+ * negative errno.
+ */
+#ifndef WIPECERT_LIB_H
+#define WIPECERT_LIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define WC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define WC_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define WC_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#define WC_MIB (1024ULL * 1024ULL)
+#define WC_GIB (1024ULL * WC_MIB)
+
+#define WC_RFC3339_LEN 40	/* "2025-12-01T17:24:05+09:00" and more */
+
+/* The default zone of records and certificates (DESIGN §6). */
+#define WC_DEFAULT_TZ "Asia/Tokyo"
+
+/*
+ * Set the process's time zone for wc_rfc3339().  Returns 0, or -ENOENT
+ * when the zone is not in the time-zone database (Asia/Tokyo falls back
+ * to the equivalent POSIX rule "JST-9" so a machine without tzdata still
+ * writes +09:00).
+ */
+int wc_tz_set(const char *zone);
+
+/* Format t as RFC 3339 with the local UTC offset.  Returns 0 or -errno. */
+int wc_rfc3339(char *buf, size_t len, time_t t);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t wc_mono_ns(void);
+
+/* 1 if the kernel says the clock is NTP-synchronised, 0 if not, -1 unknown. */
+int wc_clock_synced(void);
+
+/* Lowercase hex of n bytes into out (2n + 1 bytes, NUL-terminated). */
+void wc_hex(char *out, const uint8_t *in, size_t n);
+
+/*
+ * Parse exactly 2n hex digits into n bytes.  Returns 0, or -EINVAL when
+ * in is not exactly 2n hex digits.
+ */
+int wc_unhex(uint8_t *out, size_t n, const char *in);
+
+/* A random (version 4) UUID, 36 characters plus NUL.  Returns 0 or -EIO. */
+int wc_uuid4(char out[37]);
+
+/* Fill buf with cryptographically random bytes.  Returns 0 or -EIO. */
+int wc_random(void *buf, size_t n);
+
+/* SHA-256 of a whole file.  Returns 0 or -errno. */
+int wc_sha256_file(const char *path, uint8_t out[32]);
+
+/* SHA-256 of a buffer. */
+void wc_sha256(const void *data, size_t len, uint8_t out[32]);
+
+/*
+ * snprintf that reports truncation: returns 0, or -ENAMETOOLONG when the
+ * result did not fit (buf then holds a truncated string).
+ */
+int wc_fmt(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "256.0 MiB", "1.5 GiB", "512 B": binary units, integer arithmetic. */
+void wc_human_bytes(char *buf, size_t len, uint64_t n);
+
+/* "1:02:03" or "2:03"; "--:--" for UINT64_MAX. */
+void wc_human_duration(char *buf, size_t len, uint64_t sec);
+
+/*
+ * Write data to dir/name so that the file appears whole or not at all:
+ * a temporary file in dir, fsync, link to the final name (failing with
+ * -EEXIST rather than replacing anything), fsync of dir.  Returns 0 or
+ * -errno; on failure nothing is left behind.
+ */
+int wc_write_file_new(const char *dir, const char *name, const void *data,
+		      size_t len, mode_t mode);
+
+/*
+ * Read a whole (small) file into a NUL-terminated heap buffer.  Refuses
+ * files larger than max with -EFBIG.  Caller frees *out.
+ */
+int wc_read_file(const char *path, size_t max, char **out, size_t *outlen);
+
+/*
+ * A sorted list of disjoint sector ranges (bad or mismatching LBAs).
+ * Adjacent and overlapping ranges merge.  At most WC_RANGES_MAX ranges
+ * are kept; beyond that the list is marked truncated, but `sectors`
+ * still counts every sector ever added (without double counting).
+ */
+#define WC_RANGES_MAX 4096
+
+struct wc_range {
+	uint64_t start;
+	uint64_t count;
+};
+
+struct wc_ranges {
+	struct wc_range *v;
+	size_t n;
+	size_t cap;
+	uint64_t sectors;	/* total distinct sectors added */
+	int truncated;		/* ranges were dropped from v */
+};
+
+void wc_ranges_init(struct wc_ranges *r);
+/* Returns 0 or -ENOMEM. */
+int wc_ranges_add(struct wc_ranges *r, uint64_t start, uint64_t count);
+/* Add every range of src.  Returns 0 or -ENOMEM. */
+int wc_ranges_merge(struct wc_ranges *dst, const struct wc_ranges *src);
+void wc_ranges_release(struct wc_ranges *r);
+/* 1 when sector lba lies in one of the kept ranges. */
+int wc_ranges_contains(const struct wc_ranges *r, uint64_t lba);
+
+/*
+ * Transfer rate and ETA.  The rate is an exponentially weighted moving
+ * average over samples at least 250 ms apart, in bytes per second,
+ * integer arithmetic only.
+ */
+struct wc_rate {
+	uint64_t t0_ns;		/* first sample */
+	uint64_t last_ns;
+	uint64_t last_bytes;
+	uint64_t bps;		/* smoothed rate, 0 until known */
+};
+
+void wc_rate_init(struct wc_rate *r, uint64_t now_ns, uint64_t bytes);
+void wc_rate_update(struct wc_rate *r, uint64_t now_ns, uint64_t bytes);
+/* Seconds until remaining bytes are done; UINT64_MAX when unknown. */
+uint64_t wc_eta_sec(uint64_t remaining, uint64_t bps);
+/* done/total in parts per million, clamped to 1,000,000 (0 if total 0). */
+uint32_t wc_ppm(uint64_t done, uint64_t total);
+/* Average rate from elapsed nanoseconds; 0 if elapsed is 0. */
+uint64_t wc_avg_bps(uint64_t bytes, uint64_t elapsed_ns);
+
+#endif
