@@ -1,0 +1,88 @@
+/*
+ * cli.h - the command line: the only code that prints, exits or reads
+ * options.  Exit statuses are DESIGN §3's, for every command.
+ */
+#ifndef WIPECERT_CLI_H
+#define WIPECERT_CLI_H
+
+#include <signal.h>
+
+#include "certs/certs.h"
+#include "verify/verify.h"
+#include "wipe/wipe.h"
+
+enum cli_exit {
+	CLI_OK = 0,
+	CLI_FAILED = 1,		/* erase or verification failed */
+	CLI_USAGE = 2,
+	CLI_REFUSED = 3,		/* refused for safety */
+	CLI_IO = 4,		/* device or I/O error */
+	CLI_INTERRUPTED = 5,
+	CLI_TAMPERED = 6,
+	CLI_UNTRUSTED = 7,
+	CLI_KEYCONF = 8,		/* key or configuration problem */
+};
+
+/* The one piece of global mutable state: set by SIGINT/SIGTERM. */
+extern volatile sig_atomic_t cli_stop;
+
+/* Install the SIGINT/SIGTERM handlers that set cli_stop. */
+void cli_signals_install(void);
+
+/* "wipecert: <message>\n" on stderr. */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The worse of two exit statuses (interrupted > refused > I/O > ...). */
+int cli_worse(int a, int b);
+
+int cmd_list(int argc, char **argv);
+int cmd_wipe(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+/* ---- one wipe of one target (cli/job.c): no printing ---------------- */
+
+struct job {
+	const char *target;		/* as the operator gave it */
+	const char *outdir;
+	enum vfy_mode vmode;
+	struct wipe_dev *dev;
+	struct wipe_contents before;
+	struct wipe_contents after;
+	struct wipe_plan plan;
+	struct wipe_pass_result passes[WIPE_MAX_PASSES];
+	struct vfy_plan vplan;
+	struct vfy_result vres;
+	struct wipe_engine_opts eo;
+	struct wipe_progress prog;
+	struct cert_job rec;
+	char record_path[4096];
+	char record_sha256[65];
+	int record_err;			/* -errno writing the record */
+	int status;			/* this target's exit status */
+};
+
+/* Set up a job; the device is opened and probed by the caller. */
+void job_init(struct job *j);
+void job_release(struct job *j);
+
+/*
+ * Run the erase, verification, probe and record of a prepared job
+ * (dev open, plan made, rec filled with people and contract).  Sets
+ * j->status.  Suitable as a thread body through job_thread().
+ */
+void job_run(struct job *j);
+void *job_thread(void *arg);
+
+/* ---- progress display (cli/progress.c) ------------------------------ */
+
+struct progress_view;
+
+/* Display for n jobs on stderr: bars on a terminal, lines otherwise. */
+struct progress_view *progress_new(struct job *jobs, size_t n);
+/* Redraw (terminal) or print a line when due (plain). */
+void progress_tick(struct progress_view *v);
+/* Final state, then free. */
+void progress_finish(struct progress_view *v);
+
+#endif

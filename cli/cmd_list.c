@@ -1,0 +1,213 @@
+/*
+ * cmd_list.c - `wipecert list`: every block device, what it holds, and
+ * whether wipecert would refuse it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+struct list_entry {
+	const struct wipe_ident *id;
+	struct wipe_contents contents;
+	int probe_err;
+	char refused[512];	/* "" when it may be erased */
+};
+
+static void
+list_usage(FILE *f)
+{
+	fputs("usage: wipecert list [--json]\nSee wipecert-list(8).\n", f);
+}
+
+/* Read-only probe; a device without media simply shows nothing. */
+static void
+probe(struct list_entry *e)
+{
+	int fd;
+
+	memset(&e->contents, 0, sizeof(e->contents));
+	if (e->id->size_bytes == 0) {
+		e->probe_err = 0;
+		return;
+	}
+	fd = open(e->id->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		e->probe_err = -errno;
+		return;
+	}
+	e->probe_err = wipe_probe_contents(fd, e->id->size_bytes, &e->contents);
+	close(fd);
+}
+
+static void
+check(struct list_entry *e)
+{
+	int ret = wipe_check_safety(e->id, e->refused, sizeof(e->refused));
+
+	if (ret == 0)
+		e->refused[0] = '\0';
+	else if (ret < 0)
+		snprintf(e->refused, sizeof(e->refused),
+			 "safety could not be checked: %s", strerror(-ret));
+}
+
+static struct json_object *
+tri_json(enum wipe_tri t)
+{
+	return t == WIPE_UNKNOWN ? NULL : json_object_new_boolean(t == WIPE_YES);
+}
+
+static struct json_object *
+str_json(const char *s)
+{
+	return *s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *
+entry_json(const struct list_entry *e)
+{
+	const struct wipe_ident *id = e->id;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "path", str_json(id->path));
+	json_object_object_add(o, "name", str_json(id->name));
+	json_object_object_add(o, "kind", str_json(id->kind));
+	json_object_object_add(o, "vendor", str_json(id->vendor));
+	json_object_object_add(o, "model", str_json(id->model));
+	json_object_object_add(o, "serial", str_json(id->serial));
+	json_object_object_add(o, "firmware", str_json(id->firmware));
+	json_object_object_add(o, "wwn", str_json(id->wwn));
+	json_object_object_add(o, "size_bytes",
+			       json_object_new_int64((int64_t)id->size_bytes));
+	json_object_object_add(o, "logical_sector_size",
+			       json_object_new_int64(id->logical_sector));
+	json_object_object_add(o, "physical_sector_size",
+			       json_object_new_int64(id->physical_sector));
+	json_object_object_add(o, "transport", json_object_new_string(
+			       wipe_transport_name(id->transport)));
+	json_object_object_add(o, "identity_source", json_object_new_string(
+			       wipe_ident_source_name(id->source)));
+	json_object_object_add(o, "rotational", tri_json(id->rotational));
+	json_object_object_add(o, "removable", tri_json(id->removable));
+	json_object_object_add(o, "readonly", tri_json(id->readonly));
+	json_object_object_add(o, "contents", cert_contents_json(&e->contents));
+	json_object_object_add(o, "probe_error", e->probe_err ?
+			       json_object_new_string(strerror(-e->probe_err))
+			       : NULL);
+	json_object_object_add(o, "refused", str_json(e->refused));
+	return o;
+}
+
+static void
+print_json(const struct list_entry *e, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, entry_json(&e[i]));
+	puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY |
+					       JSON_C_TO_STRING_SPACED |
+					       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(a);
+}
+
+static void
+print_table(const struct list_entry *e, size_t n)
+{
+	char size[32], contents[512];
+	const struct wipe_ident *id;
+	size_t i;
+
+	printf("%-14s %-9s %-24s %-20s %10s %-9s %s\n", "PATH", "TRANSPORT",
+	       "MODEL", "SERIAL", "SIZE", "SECTORS", "CONTENTS / STATUS");
+	for (i = 0; i < n; i++) {
+		char sectors[24];
+
+		id = e[i].id;
+		wc_human_bytes(size, sizeof(size), id->size_bytes);
+		snprintf(sectors, sizeof(sectors), "%u/%u", id->logical_sector,
+			 id->physical_sector);
+		if (e[i].probe_err != 0)
+			snprintf(contents, sizeof(contents), "unreadable: %s",
+				 strerror(-e[i].probe_err));
+		else
+			wipe_contents_summary(&e[i].contents, contents,
+					      sizeof(contents));
+		printf("%-14s %-9s %-24.24s %-20.20s %10s %-9s %s\n", id->path,
+		       wipe_transport_name(id->transport),
+		       id->model[0] ? id->model : "-",
+		       id->serial[0] ? id->serial : "-", size, sectors,
+		       contents);
+		printf("%-14s firmware %s, %s, %s%s%s\n", "",
+		       id->firmware[0] ? id->firmware : "-",
+		       id->rotational == WIPE_YES ? "rotational"
+		       : id->rotational == WIPE_NO ? "non-rotational"
+						   : "rotation unknown",
+		       id->removable == WIPE_YES ? "removable" : "fixed",
+		       e[i].refused[0] ? "; REFUSED: " : "; may be erased",
+		       e[i].refused);
+	}
+}
+
+int
+cmd_list(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct wipe_devlist list = { 0 };
+	struct list_entry *e = NULL;
+	int json = 0, c, ret, st = CLI_OK;
+	size_t i;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			list_usage(stdout);
+			return CLI_OK;
+		}
+		if (c != 'j') {
+			list_usage(stderr);
+			return CLI_USAGE;
+		}
+		json = 1;
+	}
+	if (optind != argc) {
+		cli_err("list takes no arguments");
+		return CLI_USAGE;
+	}
+	ret = wipe_discover(&list);
+	if (ret != 0) {
+		cli_err("cannot list block devices: %s", strerror(-ret));
+		return CLI_IO;
+	}
+	e = calloc(list.n ? list.n : 1, sizeof(*e));
+	if (e == NULL) {
+		st = CLI_IO;
+		goto out;
+	}
+	for (i = 0; i < list.n; i++) {
+		e[i].id = &list.v[i];
+		probe(&e[i]);
+		check(&e[i]);
+	}
+	if (json)
+		print_json(e, list.n);
+	else
+		print_table(e, list.n);
+out:
+	for (i = 0; e != NULL && i < list.n; i++)
+		wipe_contents_release(&e[i].contents);
+	free(e);
+	wipe_devlist_release(&list);
+	return st;
+}

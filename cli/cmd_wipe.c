@@ -1,0 +1,488 @@
+/*
+ * cmd_wipe.c - `wipecert wipe`: check, confirm, erase in parallel,
+ * verify, record.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+#define MIN_FREE_BYTES (16 * WC_MIB)
+#define PLAUSIBLE_EPOCH 1735689600	/* 2025-01-01: clock sanity */
+#define TMPFS_MAGIC_ 0x01021994
+#define RAMFS_MAGIC_ 0x858458f6
+
+struct wipe_opts {
+	const char *method;
+	enum vfy_mode vmode;
+	int verify_all;
+	int yes;
+	const char **confirm;
+	size_t nconfirm;
+	const char **asset;
+	size_t nasset;
+	const char *outdir;
+	const char *tz;
+	struct cert_people people;
+	struct cert_contract contract;
+	char **targets;
+	size_t ntargets;
+};
+
+static void
+wipe_usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: wipecert wipe TARGET... [--method M] "
+	      "[--verify sample|full|none]\n"
+	      "         [--verify-all-passes] [--yes --confirm S ...] "
+	      "[--asset-tag TAG ...]\n"
+	      "         [--operator NAME] [--witness NAME] [--contract ID]\n"
+	      "         [--department NAME] [--contractor NAME] "
+	      "[--manager NAME]\n"
+	      "         [--output-dir DIR] [--timezone ZONE]\n"
+	      "methods:",
+	      f);
+	for (i = 0; wipe_method_names[i] != NULL; i++)
+		fprintf(f, " %s", wipe_method_names[i]);
+	fputs("\nSee wipecert-wipe(8).\n", f);
+}
+
+enum {
+	OPT_VERIFY = 256, OPT_VERIFY_ALL, OPT_CONFIRM, OPT_OPERATOR,
+	OPT_WITNESS, OPT_CONTRACT, OPT_DEPARTMENT, OPT_CONTRACTOR,
+	OPT_MANAGER, OPT_ASSET, OPT_TZ,
+};
+
+static const struct option wipe_longopts[] = {
+	{ "method", required_argument, NULL, 'm' },
+	{ "verify", required_argument, NULL, OPT_VERIFY },
+	{ "verify-all-passes", no_argument, NULL, OPT_VERIFY_ALL },
+	{ "yes", no_argument, NULL, 'y' },
+	{ "confirm", required_argument, NULL, OPT_CONFIRM },
+	{ "operator", required_argument, NULL, OPT_OPERATOR },
+	{ "witness", required_argument, NULL, OPT_WITNESS },
+	{ "contract", required_argument, NULL, OPT_CONTRACT },
+	{ "department", required_argument, NULL, OPT_DEPARTMENT },
+	{ "contractor", required_argument, NULL, OPT_CONTRACTOR },
+	{ "manager", required_argument, NULL, OPT_MANAGER },
+	{ "asset-tag", required_argument, NULL, OPT_ASSET },
+	{ "output-dir", required_argument, NULL, 'o' },
+	{ "timezone", required_argument, NULL, OPT_TZ },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+set_option(struct wipe_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'm': o->method = arg; break;
+	case OPT_VERIFY:
+		if (vfy_mode_parse(arg, &o->vmode) != 0) {
+			cli_err("unknown verification mode '%s' "
+				"(sample, full, none)", arg);
+			return -1;
+		}
+		break;
+	case OPT_VERIFY_ALL: o->verify_all = 1; break;
+	case 'y': o->yes = 1; break;
+	case OPT_CONFIRM: o->confirm[o->nconfirm++] = arg; break;
+	case OPT_OPERATOR: o->people.operator_name = arg; break;
+	case OPT_WITNESS: o->people.witness = arg; break;
+	case OPT_CONTRACT: o->contract.number = arg; break;
+	case OPT_DEPARTMENT: o->contract.department = arg; break;
+	case OPT_CONTRACTOR: o->contract.contractor = arg; break;
+	case OPT_MANAGER: o->contract.manager = arg; break;
+	case OPT_ASSET: o->asset[o->nasset++] = arg; break;
+	case 'o': o->outdir = arg; break;
+	case OPT_TZ: o->tz = arg; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* Returns -1 to continue, else an exit status. */
+static int
+parse_args(struct wipe_opts *o, int argc, char **argv)
+{
+	int c;
+
+	o->method = "auto";
+	o->vmode = VFY_SAMPLE;
+	o->outdir = ".";
+	o->tz = WC_DEFAULT_TZ;
+	o->confirm = calloc((size_t)argc + 1, sizeof(*o->confirm));
+	o->asset = calloc((size_t)argc + 1, sizeof(*o->asset));
+	if (o->confirm == NULL || o->asset == NULL) {
+		cli_err("out of memory");
+		return CLI_IO;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:yo:h", wipe_longopts,
+				NULL)) != -1) {
+		if (c == 'h') {
+			wipe_usage(stdout);
+			return CLI_OK;
+		}
+		if (set_option(o, c, optarg) != 0) {
+			wipe_usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	o->targets = argv + optind;
+	o->ntargets = (size_t)(argc - optind);
+	return -1;
+}
+
+static int
+check_args(const struct wipe_opts *o)
+{
+	size_t i;
+
+	if (o->ntargets == 0) {
+		cli_err("no target given");
+		return CLI_USAGE;
+	}
+	for (i = 0; wipe_method_names[i] != NULL; i++)
+		if (strcmp(wipe_method_names[i], o->method) == 0)
+			break;
+	if (wipe_method_names[i] == NULL) {
+		cli_err("unknown method '%s' (see wipecert wipe --help)",
+			o->method);
+		return CLI_USAGE;
+	}
+	if (o->nconfirm > 0 && !o->yes) {
+		cli_err("--confirm is only used with --yes");
+		return CLI_USAGE;
+	}
+	if (o->yes && o->nconfirm != o->ntargets) {
+		cli_err("--yes needs one --confirm per target (%zu given, "
+			"%zu targets)", o->nconfirm, o->ntargets);
+		return CLI_USAGE;
+	}
+	if (o->nasset > 0 && o->nasset != o->ntargets) {
+		cli_err("--asset-tag must be given once per target (%zu given, "
+			"%zu targets)", o->nasset, o->ntargets);
+		return CLI_USAGE;
+	}
+	if (wc_tz_set(o->tz) != 0) {
+		cli_err("unknown time zone '%s'", o->tz);
+		return CLI_KEYCONF;
+	}
+	return CLI_OK;
+}
+
+/* The output folder must take the records, and survive a reboot. */
+static int
+preflight(const struct wipe_opts *o)
+{
+	struct statvfs vfs;
+	struct statfs fs;
+	struct stat st;
+
+	if (stat(o->outdir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		cli_err("output folder '%s' does not exist", o->outdir);
+		return CLI_KEYCONF;
+	}
+	if (access(o->outdir, W_OK) != 0) {
+		cli_err("cannot write to output folder '%s': %s", o->outdir,
+			strerror(errno));
+		return CLI_KEYCONF;
+	}
+	if (statfs(o->outdir, &fs) == 0 &&
+	    ((unsigned long)fs.f_type == TMPFS_MAGIC_ ||
+	     (unsigned long)fs.f_type == RAMFS_MAGIC_)) {
+		cli_err("output folder '%s' is in memory (tmpfs) and would not "
+			"survive a reboot", o->outdir);
+		return CLI_KEYCONF;
+	}
+	if (statvfs(o->outdir, &vfs) == 0 &&
+	    (uint64_t)vfs.f_bavail * vfs.f_frsize < MIN_FREE_BYTES) {
+		cli_err("output folder '%s' has less than 16 MiB free",
+			o->outdir);
+		return CLI_KEYCONF;
+	}
+	if (time(NULL) < PLAUSIBLE_EPOCH) {
+		cli_err("the system clock is not plausible; set it first");
+		return CLI_KEYCONF;
+	}
+	return CLI_OK;
+}
+
+/* Identify, check and open one target.  Returns an exit status. */
+static int
+open_target(struct job *j, const char *path)
+{
+	struct wipe_ident id;
+	char why[512];
+	int ret;
+
+	ret = wipe_identify_path(path, &id);
+	if (ret == -ENOENT || ret == -ENOTDIR) {
+		cli_err("cannot open '%s': no such device or file", path);
+		return CLI_IO;
+	}
+	if (ret == -ENOTBLK) {
+		cli_err("refusing '%s': neither a block device nor a regular "
+			"file", path);
+		return CLI_REFUSED;
+	}
+	if (ret == 0)
+		ret = wipe_check_safety(&id, why, sizeof(why));
+	if (ret != 0) {
+		cli_err("refusing '%s': %s", path,
+			ret > 0 ? why : strerror(-ret));
+		return CLI_REFUSED;
+	}
+	ret = wipe_dev_open(path, WIPE_OPEN_WRITE | WIPE_OPEN_EXCL, &j->dev);
+	if (ret == -EBUSY) {
+		cli_err("refusing '%s': in use (exclusive open failed)", path);
+		return CLI_REFUSED;
+	}
+	if (ret != 0) {
+		cli_err("cannot open '%s' for writing: %s", path,
+			strerror(-ret));
+		return ret == -EROFS ? CLI_REFUSED : CLI_IO;
+	}
+	ret = wipe_probe_contents(wipe_dev_fd(j->dev), j->dev->id.size_bytes,
+				  &j->before);
+	if (ret != 0) {
+		cli_err("cannot read the contents of '%s': %s", path,
+			strerror(-ret));
+		return CLI_IO;
+	}
+	return CLI_OK;
+}
+
+static int
+same_target(const struct wipe_ident *a, const struct wipe_ident *b)
+{
+	if (a->is_file != b->is_file)
+		return 0;
+	if (a->is_file)
+		return a->file_dev == b->file_dev && a->file_ino == b->file_ino;
+	return a->devno == b->devno;
+}
+
+/* The string the operator must type: the serial, else the path. */
+static const char *
+confirm_word(const struct job *j)
+{
+	return j->dev->id.serial[0] ? j->dev->id.serial : j->target;
+}
+
+static void
+show_target(const struct job *j)
+{
+	const struct wipe_ident *id = &j->dev->id;
+	char size[32], contents[512];
+
+	wc_human_bytes(size, sizeof(size), id->size_bytes);
+	wipe_contents_summary(&j->before, contents, sizeof(contents));
+	fprintf(stderr,
+		"\n%s\n  model     %s\n  serial    %s\n  size      %s "
+		"(%llu bytes)\n  transport %s\n  contents  %s\n  method    "
+		"%s (%s, %u pass%s)\n  reason    %s\n",
+		j->target, id->model[0] ? id->model : "-",
+		id->serial[0] ? id->serial : "- (none)", size,
+		(unsigned long long)id->size_bytes,
+		wipe_transport_name(id->transport), contents, j->plan.method,
+		wipe_nist_name(j->plan.nist), j->plan.npasses,
+		j->plan.npasses == 1 ? "" : "es", j->plan.reason);
+}
+
+static int
+confirm_one(const struct job *j, const struct wipe_opts *o, size_t i)
+{
+	const char *want = confirm_word(j);
+	char line[512];
+	size_t n;
+
+	show_target(j);
+	if (o->yes) {
+		if (strcmp(o->confirm[i], want) == 0 ||
+		    (!j->dev->id.serial[0] &&
+		     strcmp(o->confirm[i], j->dev->id.path) == 0))
+			return CLI_OK;
+		cli_err("refusing '%s': --confirm '%s' does not match %s '%s'",
+			j->target, o->confirm[i],
+			j->dev->id.serial[0] ? "the serial" : "the path", want);
+		return CLI_REFUSED;
+	}
+	fprintf(stderr, "ALL DATA on %s will be destroyed.\nType %s '%s' "
+		"to confirm: ", j->target,
+		j->dev->id.serial[0] ? "the serial" : "the path", want);
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) == NULL) {
+		cli_err("refusing '%s': no confirmation given", j->target);
+		return CLI_REFUSED;
+	}
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (strcmp(line, want) != 0) {
+		cli_err("refusing '%s': confirmation does not match",
+			j->target);
+		return CLI_REFUSED;
+	}
+	return CLI_OK;
+}
+
+/* Everything before the erase.  Returns an exit status. */
+static int
+prepare(struct job *jobs, const struct wipe_opts *o, struct cert_tool *tool)
+{
+	size_t i, k;
+	int st = CLI_OK, ret;
+
+	for (i = 0; i < o->ntargets && st == CLI_OK; i++) {
+		struct job *j = &jobs[i];
+
+		j->target = o->targets[i];
+		j->outdir = o->outdir;
+		j->vmode = o->vmode;
+		st = open_target(j, j->target);
+		for (k = 0; st == CLI_OK && k < i; k++)
+			if (same_target(&jobs[k].dev->id, &j->dev->id)) {
+				cli_err("'%s' is given twice", j->target);
+				st = CLI_USAGE;
+			}
+		if (st != CLI_OK)
+			break;
+		ret = wipe_plan_make(&j->dev->id, o->method, o->verify_all,
+				     &j->plan);
+		if (ret != 0) {
+			cli_err("cannot plan '%s' for '%s': %s", o->method,
+				j->target, strerror(-ret));
+			st = ret == -EIO ? CLI_IO : CLI_USAGE;
+			break;
+		}
+		j->rec.contract = o->contract;
+		j->rec.people = o->people;
+		j->rec.tool = *tool;
+		j->rec.timezone = o->tz;
+		j->rec.asset_tag = o->nasset ? o->asset[i] : NULL;
+		if (wc_uuid4(j->rec.id) != 0) {
+			cli_err("cannot draw a record id");
+			st = CLI_IO;
+		}
+	}
+	for (i = 0; st == CLI_OK && i < o->ntargets; i++)
+		st = confirm_one(&jobs[i], o, i);
+	return st;
+}
+
+static int
+run_all(struct job *jobs, size_t n)
+{
+	struct progress_view *view;
+	pthread_t *tids;
+	size_t i, started = 0, done;
+	int st = CLI_OK, ret;
+
+	tids = calloc(n, sizeof(*tids));
+	if (tids == NULL)
+		return CLI_IO;
+	cli_signals_install();
+	view = progress_new(jobs, n);
+	for (i = 0; i < n; i++) {
+		ret = pthread_create(&tids[i], NULL, job_thread, &jobs[i]);
+		if (ret != 0) {
+			cli_err("cannot start a thread: %s", strerror(ret));
+			cli_stop = 1;
+			st = CLI_IO;
+			break;
+		}
+		started++;
+	}
+	do {
+		usleep(200000);
+		progress_tick(view);
+		for (done = 0, i = 0; i < started; i++)
+			done += jobs[i].prog.phase == WIPE_PHASE_DONE;
+	} while (done < started);
+	for (i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	progress_finish(view);
+	free(tids);
+	return st;
+}
+
+static int
+report(const struct job *jobs, size_t n)
+{
+	size_t i;
+	int st = CLI_OK;
+
+	for (i = 0; i < n; i++) {
+		const struct job *j = &jobs[i];
+
+		if (j->record_err != 0)
+			cli_err("cannot write the record of '%s' to '%s': %s",
+				j->target, j->outdir, strerror(-j->record_err));
+		else
+			printf("%s: %s\n  record %s\n  sha256 %s\n", j->target,
+			       cert_result_name(j->rec.result), j->record_path,
+			       j->record_sha256);
+		if (j->rec.result == CERT_ABORTED)
+			cli_err("'%s': interrupted; the device is NOT erased, "
+				"run the wipe again", j->target);
+		else if (j->rec.result == CERT_FAIL)
+			cli_err("'%s': erase FAILED (%s); see the record",
+				j->target,
+				j->rec.nerrors ? j->rec.errors[0].message : "");
+		st = cli_worse(st, j->status);
+	}
+	return st;
+}
+
+int
+cmd_wipe(int argc, char **argv)
+{
+	struct wipe_opts o;
+	struct cert_tool tool;
+	struct job *jobs = NULL;
+	size_t i;
+	int st;
+
+	memset(&o, 0, sizeof(o));
+	st = parse_args(&o, argc, argv);
+	if (st >= 0)
+		goto out;
+	st = check_args(&o);
+	if (st == CLI_OK)
+		st = preflight(&o);
+	if (st != CLI_OK)
+		goto out;
+	if (cert_tool_fill(&tool) != 0)
+		cli_warn("cannot hash the running binary");
+	jobs = calloc(o.ntargets, sizeof(*jobs));
+	if (jobs == NULL) {
+		st = CLI_IO;
+		goto out;
+	}
+	for (i = 0; i < o.ntargets; i++)
+		job_init(&jobs[i]);
+	st = prepare(jobs, &o, &tool);
+	if (st != CLI_OK)
+		goto out;
+	st = run_all(jobs, o.ntargets);
+	st = cli_worse(st, report(jobs, o.ntargets));
+out:
+	for (i = 0; jobs != NULL && i < o.ntargets; i++)
+		job_release(&jobs[i]);
+	free(jobs);
+	free(o.confirm);
+	free(o.asset);
+	return st;
+}

@@ -1,0 +1,193 @@
+/*
+ * job.c - the pipeline for one prepared target: erase passes, sampled
+ * verification, signature probe, record.  No printing: the display reads
+ * j->prog, the caller reads j->status and j->rec.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+
+void
+job_init(struct job *j)
+{
+	unsigned i;
+
+	memset(j, 0, sizeof(*j));
+	for (i = 0; i < WIPE_MAX_PASSES; i++)
+		wipe_pass_result_init(&j->passes[i]);
+	vfy_result_init(&j->vres);
+	wipe_engine_opts_default(&j->eo);
+	j->eo.stop = &cli_stop;
+	j->vmode = VFY_SAMPLE;
+}
+
+void
+job_release(struct job *j)
+{
+	unsigned i;
+
+	if (j == NULL)
+		return;
+	for (i = 0; i < WIPE_MAX_PASSES; i++)
+		wipe_pass_result_release(&j->passes[i]);
+	vfy_result_release(&j->vres);
+	vfy_plan_release(&j->vplan);
+	wipe_contents_release(&j->before);
+	wipe_contents_release(&j->after);
+	wipe_dev_close(j->dev);
+	j->dev = NULL;
+}
+
+/* Run every pass.  Returns 0, -EINTR, or -errno of a fatal failure. */
+static int
+run_passes(struct job *j)
+{
+	struct wipe_pass_result *r;
+	unsigned i;
+	int ret = 0;
+
+	for (i = 0; i < j->plan.npasses; i++) {
+		j->prog.pass = i + 1;
+		r = &j->passes[i];
+		ret = wipe_overwrite(j->dev, &j->plan.pass[i], &j->eo,
+				     &j->prog, r);
+		j->rec.passes_done = i + 1;
+		if (r->bad.sectors > 0)
+			cert_job_error(&j->rec, "erase", EIO,
+				       "pass %u: %llu unwritable sectors", i + 1,
+				       (unsigned long long)r->bad.sectors);
+		if (r->sync_errno != 0)
+			cert_job_error(&j->rec, "flush", r->sync_errno,
+				       "pass %u: flush to the device failed",
+				       i + 1);
+		if (ret != 0)
+			break;
+	}
+	return ret;
+}
+
+/* The pattern the device must now hold: the last pass's. */
+static const struct wipe_pattern *
+final_pattern(const struct job *j)
+{
+	return &j->plan.pass[j->plan.npasses - 1];
+}
+
+static int
+run_verify(struct job *j)
+{
+	uint64_t seed;
+	int ret;
+
+	if (j->vmode == VFY_NONE)
+		return 0;
+	if (wc_random(&seed, sizeof(seed)) != 0)
+		return -EIO;
+	if (j->vmode == VFY_FULL)
+		ret = vfy_plan_full(j->dev->id.size_bytes,
+				    j->dev->id.logical_sector, &j->vplan);
+	else
+		ret = vfy_plan_sample(j->dev->id.size_bytes,
+				      j->dev->id.logical_sector, seed,
+				      &j->vplan);
+	if (ret != 0)
+		return ret;
+	j->vplan.seed = seed;
+	j->prog.phase = WIPE_PHASE_VERIFY;
+	ret = vfy_readback(j->dev, &j->vplan, final_pattern(j), &j->eo,
+			   &j->prog, &j->vres);
+	j->rec.vplan = &j->vplan;
+	j->rec.vres = &j->vres;
+	if (j->vres.mismatch.sectors > 0)
+		cert_job_error(&j->rec, "verify", 0,
+			       "%llu sectors differ from the pattern",
+			       (unsigned long long)j->vres.mismatch.sectors);
+	if (j->vres.unreadable.sectors > 0)
+		cert_job_error(&j->rec, "verify", EIO,
+			       "%llu sectors could not be read",
+			       (unsigned long long)j->vres.unreadable.sectors);
+	return ret;
+}
+
+static enum cert_result
+decide(const struct job *j, int ret)
+{
+	unsigned i;
+
+	if (ret == -EINTR || cli_stop)
+		return CERT_ABORTED;
+	if (ret != 0 || j->rec.passes_done != j->plan.npasses)
+		return CERT_FAIL;
+	for (i = 0; i < j->rec.passes_done; i++)
+		if (j->passes[i].bad.sectors > 0 || j->passes[i].bad.truncated ||
+		    j->passes[i].sync_errno != 0)
+			return CERT_FAIL;
+	if (j->rec.vres != NULL && !vfy_result_ok(j->rec.vres))
+		return CERT_FAIL;
+	if (j->rec.after == NULL || wipe_contents_found(j->rec.after))
+		return CERT_FAIL;
+	return CERT_PASS;
+}
+
+void
+job_run(struct job *j)
+{
+	int ret;
+
+	j->rec.started = time(NULL);
+	j->rec.plan = &j->plan;
+	j->rec.passes = j->passes;
+	j->rec.ident = &j->dev->id;
+	j->rec.before = &j->before;
+	j->rec.io_mode = j->dev->io_mode;
+	j->prog.npasses = j->plan.npasses;
+	j->prog.phase = WIPE_PHASE_ERASE;
+	ret = run_passes(j);
+	if (ret != 0 && ret != -EINTR)
+		cert_job_error(&j->rec, "erase", -ret, "the erase stopped");
+	if (ret == 0)
+		ret = run_verify(j);
+	if (ret != 0 && ret != -EINTR && j->rec.nerrors == 0)
+		cert_job_error(&j->rec, "verify", -ret, "verification failed");
+	if (ret == 0) {
+		ret = vfy_probe_after(j->dev, &j->after);
+		if (ret == 0)
+			j->rec.after = &j->after;
+		else
+			cert_job_error(&j->rec, "probe", -ret,
+				       "the signature probe failed");
+		if (ret == 0 && wipe_contents_found(&j->after))
+			cert_job_error(&j->rec, "probe", 0,
+				       "signatures remain on the device");
+	}
+	j->rec.ended = time(NULL);
+	j->rec.issued = j->rec.ended;
+	j->rec.result = decide(j, ret);
+	j->prog.phase = WIPE_PHASE_RECORD;
+	j->record_err = cert_record_write(j->outdir, &j->rec, j->record_path,
+					  sizeof(j->record_path),
+					  j->record_sha256);
+	j->prog.phase = WIPE_PHASE_DONE;
+	switch (j->rec.result) {
+	case CERT_PASS:
+		j->status = CLI_OK;
+		break;
+	case CERT_FAIL:
+		j->status = CLI_FAILED;
+		break;
+	case CERT_ABORTED:
+		j->status = CLI_INTERRUPTED;
+		break;
+	}
+	if (j->record_err != 0)
+		j->status = cli_worse(j->status, CLI_IO);
+}
+
+void *
+job_thread(void *arg)
+{
+	job_run(arg);
+	return NULL;
+}

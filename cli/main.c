@@ -1,0 +1,120 @@
+/*
+ * main.c - dispatch on the command; messages and exit statuses.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+volatile sig_atomic_t cli_stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	cli_stop = 1;
+}
+
+void
+cli_signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+void
+cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("wipecert: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("wipecert: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Interrupted outranks everything; then refused, I/O, failed, usage. */
+int
+cli_worse(int a, int b)
+{
+	static const int rank[] = {
+		[CLI_OK] = 0,	   [CLI_USAGE] = 1,	[CLI_FAILED] = 2,
+		[CLI_TAMPERED] = 3, [CLI_UNTRUSTED] = 3, [CLI_KEYCONF] = 4,
+		[CLI_IO] = 5,	   [CLI_REFUSED] = 6,	[CLI_INTERRUPTED] = 7,
+	};
+
+	if (a < 0 || a > CLI_KEYCONF)
+		return a;
+	if (b < 0 || b > CLI_KEYCONF)
+		return b;
+	return rank[b] > rank[a] ? b : a;
+}
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: wipecert [--version] [--help] COMMAND [ARGS]\n"
+	      "\n"
+	      "commands:\n"
+	      "  list [--json]                      drives, contents, "
+	      "and what is refused\n"
+	      "  wipe TARGET... [--method M] ...    erase, verify and "
+	      "record\n"
+	      "  verify TARGET --expect E [--full]  verification alone\n"
+	      "\n"
+	      "'wipecert COMMAND --help' describes a command; "
+	      "see wipecert(8).\n",
+	      f);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("wipecert %s\n", WIPECERT_VERSION);
+		return CLI_OK;
+	}
+	if (strcmp(cmd, "list") == 0)
+		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(cmd, "wipe") == 0)
+		return cmd_wipe(argc - 1, argv + 1);
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1);
+	cli_err("unknown command '%s'", cmd);
+	usage(stderr);
+	return CLI_USAGE;
+}
