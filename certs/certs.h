@@ -77,6 +77,8 @@ struct cert_job {
 	const struct wipe_pass_result *passes;	/* passes_done of them */
 	const struct vfy_plan *vplan;		/* NULL: not verified */
 	const struct vfy_result *vres;
+	/* Read-back after earlier passes (--verify-all-passes), or NULL. */
+	const struct vfy_result *pass_vres[WIPE_MAX_PASSES];
 	const struct wipe_contents *after;	/* NULL: not probed */
 	struct cert_error errors[CERT_MAX_ERRORS];
 	unsigned nerrors;

@@ -236,6 +236,27 @@ media_json(const struct cert_job *job)
 	return o;
 }
 
+/* A pass counts as verified only when it was really read back. */
+static int
+pass_verified(const struct cert_job *job, unsigned i)
+{
+	if (job->pass_vres[i] != NULL)
+		return 1;
+	return i + 1 == job->plan->npasses && job->vres != NULL &&
+	       ((job->plan->verify_mask >> i) & 1);
+}
+
+static struct json_object *
+readback_json(const struct vfy_result *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	put(o, "bytes_read", u64(r->bytes_read));
+	put(o, "mismatches", cert_ranges_json(&r->mismatch));
+	put(o, "unreadable", cert_ranges_json(&r->unreadable));
+	return o;
+}
+
 static struct json_object *
 pass_json(const struct cert_job *job, unsigned i)
 {
@@ -246,8 +267,9 @@ pass_json(const struct cert_job *job, unsigned i)
 	put(o, "number", json_object_new_int((int)i + 1));
 	put(o, "pattern", pattern_str(p));
 	put(o, "seed", seed_str(p));
-	put(o, "verified", json_object_new_boolean(
-				   (job->plan->verify_mask >> i) & 1));
+	put(o, "verified", json_object_new_boolean(pass_verified(job, i)));
+	put(o, "readback", job->pass_vres[i] ? readback_json(job->pass_vres[i])
+					     : NULL);
 	put(o, "bytes_written", u64(r->bytes_written));
 	put(o, "started", time_str((time_t)r->start_unix));
 	put(o, "ended", time_str((time_t)r->end_unix));

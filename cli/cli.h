@@ -52,7 +52,8 @@ struct job {
 	struct wipe_plan plan;
 	struct wipe_pass_result passes[WIPE_MAX_PASSES];
 	struct vfy_plan vplan;
-	struct vfy_result vres;
+	struct vfy_result vres;		/* of the last pass */
+	struct vfy_result pass_vres[WIPE_MAX_PASSES];	/* earlier passes */
 	struct wipe_engine_opts eo;
 	struct wipe_progress prog;
 	struct cert_job rec;

@@ -387,7 +387,7 @@ run_all(struct job *jobs, size_t n)
 {
 	struct progress_view *view;
 	pthread_t *tids;
-	size_t i, started = 0, done;
+	size_t i, started = 0;
 	int st = CLI_OK, ret;
 
 	tids = calloc(n, sizeof(*tids));
@@ -405,14 +405,22 @@ run_all(struct job *jobs, size_t n)
 		}
 		started++;
 	}
-	do {
-		usleep(200000);
-		progress_tick(view);
-		for (done = 0, i = 0; i < started; i++)
-			done += jobs[i].prog.phase == WIPE_PHASE_DONE;
-	} while (done < started);
-	for (i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
+	/* Redraw every 200 ms; return as soon as the last job ends. */
+	for (i = 0; i < started; i++) {
+		for (;;) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 200000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			if (pthread_timedjoin_np(tids[i], NULL, &ts) == 0)
+				break;
+			progress_tick(view);
+		}
+	}
 	progress_finish(view);
 	free(tids);
 	return st;

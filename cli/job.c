@@ -18,6 +18,8 @@ job_init(struct job *j)
 	for (i = 0; i < WIPE_MAX_PASSES; i++)
 		wipe_pass_result_init(&j->passes[i]);
 	vfy_result_init(&j->vres);
+	for (i = 0; i < WIPE_MAX_PASSES; i++)
+		vfy_result_init(&j->pass_vres[i]);
 	wipe_engine_opts_default(&j->eo);
 	j->eo.stop = &cli_stop;
 	j->vmode = VFY_SAMPLE;
@@ -33,11 +35,64 @@ job_release(struct job *j)
 	for (i = 0; i < WIPE_MAX_PASSES; i++)
 		wipe_pass_result_release(&j->passes[i]);
 	vfy_result_release(&j->vres);
+	for (i = 0; i < WIPE_MAX_PASSES; i++)
+		vfy_result_release(&j->pass_vres[i]);
 	vfy_plan_release(&j->vplan);
 	wipe_contents_release(&j->before);
 	wipe_contents_release(&j->after);
 	wipe_dev_close(j->dev);
 	j->dev = NULL;
+}
+
+/* The sampling (or full) plan, drawn once for every read-back. */
+static int
+make_vplan(struct job *j)
+{
+	uint64_t seed;
+	int ret;
+
+	if (j->vmode == VFY_NONE)
+		return 0;
+	if (wc_random(&seed, sizeof(seed)) != 0)
+		return -EIO;
+	if (j->vmode == VFY_FULL)
+		ret = vfy_plan_full(j->dev->id.size_bytes,
+				    j->dev->id.logical_sector, &j->vplan);
+	else
+		ret = vfy_plan_sample(j->dev->id.size_bytes,
+				      j->dev->id.logical_sector, seed,
+				      &j->vplan);
+	j->vplan.seed = seed;
+	if (ret == 0)
+		j->rec.vplan = &j->vplan;
+	return ret;
+}
+
+/* Read back what pass i wrote.  Returns 0, -EINTR or -errno. */
+static int
+readback(struct job *j, unsigned i, struct vfy_result *r)
+{
+	int ret;
+
+	j->prog.phase = WIPE_PHASE_VERIFY;
+	ret = vfy_readback(j->dev, &j->vplan, &j->plan.pass[i], &j->eo,
+			   &j->prog, r);
+	if (r->mismatch.sectors > 0)
+		cert_job_error(&j->rec, "verify", 0,
+			       "pass %u: %llu sectors differ from the pattern",
+			       i + 1, (unsigned long long)r->mismatch.sectors);
+	if (r->unreadable.sectors > 0)
+		cert_job_error(&j->rec, "verify", EIO,
+			       "pass %u: %llu sectors could not be read", i + 1,
+			       (unsigned long long)r->unreadable.sectors);
+	j->prog.phase = WIPE_PHASE_ERASE;
+	return ret;
+}
+
+static int
+want_readback(const struct job *j, unsigned i)
+{
+	return j->vmode != VFY_NONE && ((j->plan.verify_mask >> i) & 1);
 }
 
 /* Run every pass.  Returns 0, -EINTR, or -errno of a fatal failure. */
@@ -62,52 +117,27 @@ run_passes(struct job *j)
 			cert_job_error(&j->rec, "flush", r->sync_errno,
 				       "pass %u: flush to the device failed",
 				       i + 1);
+		if (ret == 0 && i + 1 < j->plan.npasses && want_readback(j, i)) {
+			ret = readback(j, i, &j->pass_vres[i]);
+			j->rec.pass_vres[i] = &j->pass_vres[i];
+		}
 		if (ret != 0)
 			break;
 	}
 	return ret;
 }
 
-/* The pattern the device must now hold: the last pass's. */
-static const struct wipe_pattern *
-final_pattern(const struct job *j)
-{
-	return &j->plan.pass[j->plan.npasses - 1];
-}
-
+/* Verify the last pass: what the device now holds. */
 static int
 run_verify(struct job *j)
 {
-	uint64_t seed;
+	unsigned last = j->plan.npasses - 1;
 	int ret;
 
-	if (j->vmode == VFY_NONE)
+	if (!want_readback(j, last))
 		return 0;
-	if (wc_random(&seed, sizeof(seed)) != 0)
-		return -EIO;
-	if (j->vmode == VFY_FULL)
-		ret = vfy_plan_full(j->dev->id.size_bytes,
-				    j->dev->id.logical_sector, &j->vplan);
-	else
-		ret = vfy_plan_sample(j->dev->id.size_bytes,
-				      j->dev->id.logical_sector, seed,
-				      &j->vplan);
-	if (ret != 0)
-		return ret;
-	j->vplan.seed = seed;
-	j->prog.phase = WIPE_PHASE_VERIFY;
-	ret = vfy_readback(j->dev, &j->vplan, final_pattern(j), &j->eo,
-			   &j->prog, &j->vres);
-	j->rec.vplan = &j->vplan;
+	ret = readback(j, last, &j->vres);
 	j->rec.vres = &j->vres;
-	if (j->vres.mismatch.sectors > 0)
-		cert_job_error(&j->rec, "verify", 0,
-			       "%llu sectors differ from the pattern",
-			       (unsigned long long)j->vres.mismatch.sectors);
-	if (j->vres.unreadable.sectors > 0)
-		cert_job_error(&j->rec, "verify", EIO,
-			       "%llu sectors could not be read",
-			       (unsigned long long)j->vres.unreadable.sectors);
 	return ret;
 }
 
@@ -126,6 +156,10 @@ decide(const struct job *j, int ret)
 			return CERT_FAIL;
 	if (j->rec.vres != NULL && !vfy_result_ok(j->rec.vres))
 		return CERT_FAIL;
+	for (i = 0; i < j->rec.passes_done; i++)
+		if (j->rec.pass_vres[i] != NULL &&
+		    !vfy_result_ok(j->rec.pass_vres[i]))
+			return CERT_FAIL;
 	if (j->rec.after == NULL || wipe_contents_found(j->rec.after))
 		return CERT_FAIL;
 	return CERT_PASS;
@@ -144,7 +178,9 @@ job_run(struct job *j)
 	j->rec.io_mode = j->dev->io_mode;
 	j->prog.npasses = j->plan.npasses;
 	j->prog.phase = WIPE_PHASE_ERASE;
-	ret = run_passes(j);
+	ret = make_vplan(j);
+	if (ret == 0)
+		ret = run_passes(j);
 	if (ret != 0 && ret != -EINTR)
 		cert_job_error(&j->rec, "erase", -ret, "the erase stopped");
 	if (ret == 0)

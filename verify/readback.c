@@ -98,19 +98,38 @@ read_item(struct reader_ctx *c, uint8_t *buf, uint64_t off, size_t len,
 	}
 }
 
+/*
+ * 1 when buf, read from device offset off, holds the n-byte pattern pat
+ * (pat[0] at offset 0).  Checks the first 48 bytes (a multiple of every
+ * period) one by one, then that the buffer repeats itself with period
+ * 48: one pass over memory, no expected-data buffer.
+ */
+static int
+holds(const uint8_t *buf, size_t len, const uint8_t *pat, unsigned n,
+      uint64_t off)
+{
+	enum { PERIOD = 48 };
+	size_t k;
+
+	for (k = 0; k < len && k < PERIOD; k++)
+		if (buf[k] != pat[(off + k) % n])
+			return 0;
+	return len <= PERIOD || memcmp(buf, buf + PERIOD, len - PERIOD) == 0;
+}
+
 static void
 compare_item(const struct reader_ctx *c, const uint8_t *got,
-	     const uint8_t *want, uint64_t off, size_t len,
+	     const uint8_t *pat, unsigned n, uint64_t off, size_t len,
 	     const struct wc_ranges *unreadable, struct wc_ranges *mismatch)
 {
 	uint32_t sec = c->plan->sector;
 	size_t at;
 	uint64_t lba;
 
-	if (memcmp(got, want, len) == 0)
+	if (holds(got, len, pat, n, off))
 		return;
 	for (at = 0; at < len; at += sec) {
-		if (memcmp(got + at, want + at, sec) == 0)
+		if (holds(got + at, sec, pat, n, off + at))
 			continue;
 		lba = (off + at) / sec;
 		/* An unreadable sector is not also a mismatch. */
@@ -119,13 +138,43 @@ compare_item(const struct reader_ctx *c, const uint8_t *got,
 	}
 }
 
+/*
+ * Bring buf to a constant-period form: random data is XORed with the
+ * keystream (a match becomes all 0x00, or all 0xff for the complement).
+ * Sets the pattern to compare against.  Returns 0 or -EIO.
+ */
+static int
+normalise_item(const struct reader_ctx *c, struct wipe_patgen *g,
+	       uint8_t *buf, uint64_t off, size_t len, const uint8_t **pat,
+	       unsigned *n)
+{
+	static const uint8_t zero = 0x00, ones = 0xff;
+
+	switch (c->p->kind) {
+	case WIPE_PAT_BYTES:
+		*pat = c->p->bytes;
+		*n = c->p->nbytes;
+		return 0;
+	case WIPE_PAT_RANDOM:
+		*pat = &zero;
+		break;
+	case WIPE_PAT_RANDOM_INV:
+		*pat = &ones;
+		break;
+	}
+	*n = 1;
+	return wipe_patgen_xor(g, off, buf, len);
+}
+
 static void *
 reader(void *arg)
 {
 	struct reader_ctx *c = arg;
 	struct wc_ranges bad, diff;
 	struct wipe_patgen *g = NULL;
-	uint8_t *buf, *want;
+	const uint8_t *pat = NULL;
+	unsigned n = 1;
+	uint8_t *buf;
 	uint64_t off;
 	size_t len;
 	int ret;
@@ -133,17 +182,16 @@ reader(void *arg)
 	wc_ranges_init(&bad);
 	wc_ranges_init(&diff);
 	buf = wipe_alloc_aligned(c->d->align, c->o->chunk);
-	want = wipe_alloc_aligned(c->d->align, c->o->chunk);
-	ret = buf && want ? wipe_patgen_new(c->p, &g) : -ENOMEM;
+	ret = buf ? wipe_patgen_new(c->p, &g) : -ENOMEM;
 	pthread_mutex_lock(&c->mu);
 	if (ret != 0)
 		c->fatal = ret;
 	while (next_item(c, &off, &len)) {
 		pthread_mutex_unlock(&c->mu);
 		read_item(c, buf, off, len, &bad);
-		ret = wipe_patgen_fill(g, off, want, len);
+		ret = normalise_item(c, g, buf, off, len, &pat, &n);
 		if (ret == 0)
-			compare_item(c, buf, want, off, len, &bad, &diff);
+			compare_item(c, buf, pat, n, off, len, &bad, &diff);
 		if (c->prog != NULL)
 			__atomic_fetch_add(&c->prog->done, len,
 					   __ATOMIC_RELAXED);
@@ -160,7 +208,6 @@ reader(void *arg)
 	pthread_mutex_unlock(&c->mu);
 	wipe_patgen_free(g);
 	free(buf);
-	free(want);
 	return NULL;
 }
 

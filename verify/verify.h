@@ -6,7 +6,7 @@
  *
  *   PRNG: splitmix64 seeded with the plan seed.
  *   n = 1000 subsections (fewer only when a subsection would be smaller
- *   than 40 sectors: then the device is read in full).  Subsection i covers
+ *   than 20 sectors: then the device is read in full).  Subsection i covers
  *   sectors [i*S/n, (i+1)*S/n) of the S sectors.  Its extent length is
  *   L = ceil(len/20) sectors (5%).  The subsection is cut in two halves;
  *   extent 0 starts at h0 + r0 mod (len0 - L + 1), extent 1 likewise in

@@ -57,7 +57,8 @@ linux_pwrite(struct wipe_dev *d, const void *buf, size_t len, uint64_t off)
 	do
 		n = pwrite(fd, buf, len, (off_t)off);
 	while (n < 0 && errno == EINTR);
-	if (n >= 0 && fd == priv(d)->tail_fd && fdatasync(fd) != 0)
+	/* The separate tail descriptor is buffered: make it durable. */
+	if (n >= 0 && fd != priv(d)->fd && fdatasync(fd) != 0)
 		return -errno;
 	return n < 0 ? -errno : n;
 }

@@ -15,9 +15,12 @@
 
 #include "wipe/wipe.h"
 
+#define SRC_BLOCK 65536
+
 struct wipe_patgen {
 	struct wipe_pattern p;
 	EVP_CIPHER_CTX *ctx;
+	uint8_t *src;		/* 64 KiB of 0x00 (or 0xff): CTR plaintext */
 };
 
 void
@@ -94,7 +97,11 @@ wipe_patgen_new(const struct wipe_pattern *p, struct wipe_patgen **out)
 	g->p = *p;
 	if (p->kind != WIPE_PAT_BYTES) {
 		g->ctx = EVP_CIPHER_CTX_new();
-		if (g->ctx == NULL ||
+		g->src = malloc(SRC_BLOCK);
+		if (g->src != NULL)
+			memset(g->src, p->kind == WIPE_PAT_RANDOM_INV ? 0xff : 0,
+			       SRC_BLOCK);
+		if (g->ctx == NULL || g->src == NULL ||
 		    EVP_EncryptInit_ex(g->ctx, EVP_aes_128_ctr(), NULL, p->key,
 				       NULL) != 1) {
 			wipe_patgen_free(g);
@@ -111,6 +118,7 @@ wipe_patgen_free(struct wipe_patgen *g)
 	if (g == NULL)
 		return;
 	EVP_CIPHER_CTX_free(g->ctx);
+	free(g->src);
 	/* The seed is recorded, but do not leave key schedules around. */
 	OPENSSL_cleanse(g, sizeof(*g));
 	free(g);
@@ -137,32 +145,66 @@ fill_bytes(const struct wipe_pattern *p, uint64_t off, uint8_t *buf,
 	}
 }
 
+/* Position the CTR state at device offset off. */
 static int
-fill_stream(struct wipe_patgen *g, uint64_t off, uint8_t *buf, size_t len)
+seek_stream(struct wipe_patgen *g, uint64_t off)
 {
-	uint8_t iv[16] = { 0 }, skip[16];
+	uint8_t iv[16] = { 0 }, skip[16] = { 0 };
 	uint64_t block = off / 16;
-	unsigned head = (unsigned)(off % 16);
-	int outl, i, chunk;
-	size_t done = 0;
+	int outl, i, head = (int)(off % 16);
 
 	for (i = 0; i < 8; i++)
 		iv[15 - i] = (uint8_t)(block >> (8 * i));
 	if (EVP_EncryptInit_ex(g->ctx, NULL, NULL, NULL, iv) != 1)
 		return -EIO;
 	if (head != 0 &&
-	    EVP_EncryptUpdate(g->ctx, skip, &outl, skip, (int)head) != 1)
+	    EVP_EncryptUpdate(g->ctx, skip, &outl, skip, head) != 1)
 		return -EIO;
-	/* CTR: plaintext 0x00 gives the keystream, 0xff its complement. */
-	memset(buf, g->p.kind == WIPE_PAT_RANDOM_INV ? 0xff : 0x00, len);
+	return 0;
+}
+
+/* out = in XOR keystream, in slices of at most SRC_BLOCK bytes when in
+ * is the (cache-resident) constant source block. */
+static int
+xor_stream(struct wipe_patgen *g, const uint8_t *in, size_t in_step,
+	   uint8_t *out, size_t len)
+{
+	size_t done = 0, n;
+	int outl;
+
 	while (done < len) {
-		chunk = (int)WC_MIN(len - done, (size_t)1 << 30);
-		if (EVP_EncryptUpdate(g->ctx, buf + done, &outl, buf + done,
-				      chunk) != 1 || outl != chunk)
+		n = WC_MIN(len - done, in_step);
+		if (EVP_EncryptUpdate(g->ctx, out + done, &outl,
+				      in_step == SRC_BLOCK ? in : in + done,
+				      (int)n) != 1 || (size_t)outl != n)
 			return -EIO;
-		done += (size_t)chunk;
+		done += n;
 	}
 	return 0;
+}
+
+static int
+fill_stream(struct wipe_patgen *g, uint64_t off, uint8_t *buf, size_t len)
+{
+	int ret = seek_stream(g, off);
+
+	/* CTR: plaintext 0x00 gives the keystream, 0xff its complement. */
+	if (ret == 0)
+		ret = xor_stream(g, g->src, SRC_BLOCK, buf, len);
+	return ret;
+}
+
+int
+wipe_patgen_xor(struct wipe_patgen *g, uint64_t off, void *buf, size_t len)
+{
+	int ret;
+
+	if (g->p.kind == WIPE_PAT_BYTES)
+		return -EINVAL;
+	ret = seek_stream(g, off);
+	if (ret == 0)
+		ret = xor_stream(g, buf, 1U << 30, buf, len);
+	return ret;
 }
 
 int

@@ -188,6 +188,8 @@ wipe_swaps_parse(const char *text, int (*fn)(const char *path, void *arg),
 	size_t n;
 	int rc;
 
+	if (!text || !fn)
+		return -EINVAL;
 	if (strncmp(p, "Filename", 8) == 0) {
 		p = strchr(p, '\n');
 		p = p ? p + 1 : "";
@@ -594,7 +596,7 @@ sysset_add_slaves(struct safety *s, struct sysset *set, const char *dir,
 static int
 sysset_add(struct safety *s, struct sysset *set, dev_t devno, int depth)
 {
-	char dir[PATH_MAX], backing[PATH_MAX], *slash;
+	char dir[PATH_MAX], backing[PATH_MAX], num[16], *slash;
 	struct stat st;
 	dev_t parent;
 	size_t i;
@@ -615,7 +617,8 @@ sysset_add(struct safety *s, struct sysset *set, dev_t devno, int depth)
 	set->v[set->n++] = devno;
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir &&
-	    wipe_sysfs_read(dir, "partition", backing, sizeof(backing)) == 0) {
+	    wipe_sysfs_read(dir, "partition", num, sizeof(num)) == 0) {
+		/* a partition: its disk is behind the system too */
 		*slash = '\0';
 		rc = wipe_sysfs_devno(dir, &parent);
 		if (rc == 0)
@@ -753,7 +756,8 @@ check_device(struct safety *s)
 	if (rc == 0)
 		rc = check_backs(s, "/", "/ is on");
 	if (rc == 0)
-		rc = check_backs(s, "/proc/self/exe", "the running program is on");
+		rc = check_backs(s, "/proc/self/exe",
+				 "the running program is on");
 	return rc;
 }
 

@@ -142,7 +142,7 @@ sysfs_read_raw(const char *dir, const char *rel, void *buf, size_t len)
 int
 wipe_sysfs_read(const char *dir, const char *rel, char *out, size_t len)
 {
-	char raw[SYSFS_ATTR_MAX];
+	char raw[SYSFS_ATTR_MAX] = { 0 };
 	ssize_t n;
 
 	n = sysfs_read_raw(dir, rel, raw, sizeof(raw));
@@ -325,6 +325,28 @@ read_first(const char *dir, const char *const *rels, char *out, size_t len)
 			return;
 }
 
+/*
+ * USB mass storage keeps the stick's serial number on the USB device (the
+ * ancestor with idVendor), not on the SCSI disk.
+ */
+static void
+read_usb_serial(const char *disk, char *out, size_t len)
+{
+	char dir[PATH_MAX], *slash;
+
+	if (wc_fmt(dir, sizeof(dir), "%s", disk) < 0)
+		return;
+	while ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (strcmp(dir, "/sys/devices") == 0)
+			return;
+		if (path_exists(dir, "idVendor")) {
+			(void)read_ident_str(dir, "serial", out, len);
+			return;
+		}
+	}
+}
+
 static void
 fill_strings(const char *disk, struct wipe_ident *id)
 {
@@ -335,7 +357,7 @@ fill_strings(const char *disk, struct wipe_ident *id)
 		NULL };
 	static const char *const serial[] = { "serial", "device/serial",
 		NULL };
-	uint8_t vpd[SYSFS_ATTR_MAX];
+	uint8_t vpd[SYSFS_ATTR_MAX] = { 0 };
 	ssize_t n;
 
 	read_first(disk, model, id->model, sizeof(id->model));
@@ -349,6 +371,8 @@ fill_strings(const char *disk, struct wipe_ident *id)
 			(void)wipe_vpd80_serial(vpd, (size_t)n, id->serial,
 						sizeof(id->serial));
 	}
+	if (id->serial[0] == '\0' && id->transport == WIPE_TR_USB)
+		read_usb_serial(disk, id->serial, sizeof(id->serial));
 	/* virtio and PCI-style "vendor" files hold a numeric ID, no name. */
 	if (read_ident_str(disk, "device/vendor", id->vendor,
 			   sizeof(id->vendor)) &&

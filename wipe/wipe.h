@@ -286,6 +286,13 @@ int wipe_patgen_new(const struct wipe_pattern *p, struct wipe_patgen **out);
 /* Fill buf with the pattern bytes of [off, off + len).  0 or -EIO. */
 int wipe_patgen_fill(struct wipe_patgen *g, uint64_t off, void *buf,
 		     size_t len);
+/*
+ * XOR the keystream of [off, off + len) into buf (random kinds only):
+ * data that holds the pattern becomes all 0x00 (random) or all 0xff
+ * (random-complement).  Returns 0, -EINVAL for byte patterns, or -EIO.
+ */
+int wipe_patgen_xor(struct wipe_patgen *g, uint64_t off, void *buf,
+		    size_t len);
 void wipe_patgen_free(struct wipe_patgen *g);
 
 /* ---- methods and plans --------------------------------------------- */
