@@ -257,15 +257,16 @@ static void line_put(struct line *l, const char *fmt, ...)
 static void
 line_put(struct line *l, const char *fmt, ...)
 {
+	size_t room = l->cut ? 0 : l->len - l->used;
 	va_list ap;
 	int n;
 
-	if (l->cut)
+	if (room == 0)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(l->buf + l->used, l->len - l->used, fmt, ap);
+	n = vsnprintf(l->buf + l->used, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= l->len - l->used) {
+	if (n < 0 || (size_t)n >= room) {
 		l->cut = 1;
 		l->used = l->len - 1;
 		return;

@@ -57,10 +57,11 @@ static int refuse(struct safety *s, const char *fmt, ...)
 static int
 refuse(struct safety *s, const char *fmt, ...)
 {
+	size_t len = s->why ? s->len : 0;
 	va_list ap;
 	int n;
 
-	if (!s->why || s->len == 0)
+	if (len == 0)
 		return 1;
 	va_start(ap, fmt);
 	n = vsnprintf(s->why, s->len, fmt, ap);
