@@ -11,9 +11,9 @@ VERSION := 0.1.0
 CC ?= cc
 PREFIX ?= /usr/local
 
-PKGS := blkid json-c openssl
+PKGS := blkid json-c openssl libqrencode zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings -Werror

@@ -140,4 +140,112 @@ int cert_record_expect(const char *path, struct cert_expect *out);
 int cert_record_expect_buf(const char *buf, size_t len,
 			   struct cert_expect *out);
 
+/* ---- certificates (PDF) ---------------------------------------------
+ *
+ * Facts that the renderer, the signer and the verifier share:
+ *  - the record is embedded as an attached file named "<record-id>.json"
+ *    (an /EmbeddedFile stream reachable from the Catalog's /Names
+ *    /EmbeddedFiles tree), its bytes exactly the record file's bytes;
+ *  - the record's SHA-256 is printed in a base-14 font (Courier), so its
+ *    64 hex digits appear as one literal string in a page content stream;
+ *  - the QR code (an image XObject) encodes CERT_QR_PREFIX "<id> <sha256>";
+ *  - signatures are PAdES baseline B-B, SubFilter ETSI.CAdES.detached,
+ *    added as an incremental update (DESIGN §7).
+ */
+#define CERT_QR_PREFIX "WIPECERT/1 "
+
+enum cert_doc {
+	CERT_DOC_ERASURE = 0,	/* データ消去証明書, <id>.pdf */
+	CERT_DOC_FAILURE,	/* 消去不能報告書, <id>.failure.pdf */
+};
+
+/* What a certificate prints besides the record itself. */
+struct cert_render_in {
+	enum cert_doc kind;
+	const char *record_text;	/* the record file's exact bytes */
+	size_t record_len;
+	const char *record_sha256;	/* hex of those bytes */
+	const struct wc_config *cfg;	/* contract, addressee, issuer, … */
+	const char *signer_name;	/* signer certificate's subject CN */
+	const char *signer_fingerprint;	/* SHA-256 of its DER, hex */
+	int64_t register_seq;		/* the erasure entry, -1 if none */
+	const char *register_hash;	/* that entry's hash, hex, or NULL */
+	const char *font_path;		/* TrueType (IPAexGothic) */
+	time_t issued;
+};
+
+/*
+ * Render the (unsigned) certificate or failure report for a record.
+ * The record is parsed and checked here; fields missing from both the
+ * record and cfg print as "—".  Returns 0 and a malloc'd PDF, or
+ * -EINVAL (not a record, or wrong kind for its result), -ENOENT (font),
+ * -ENOMEM, -EIO (libharu).
+ */
+int cert_pdf_render(const struct cert_render_in *in, uint8_t **pdf,
+		    size_t *len);
+
+/* An unlocked signing key with its certificate and issuing chain. */
+struct cert_signer;
+
+/*
+ * Load and unlock the technician's key (PKCS#8, encrypted), its
+ * certificate and chain.  The passphrase is read from passphrase_file
+ * or, when NULL, from the terminal; it is wiped after use.  Checks that
+ * the key matches the certificate and that the certificate is valid at
+ * `now`.  Returns 0, -EACCES (wrong passphrase), -EKEYEXPIRED (expired
+ * or not yet valid), -EKEYREJECTED (key does not match certificate),
+ * -ENOENT, -EINVAL (malformed), or -errno.
+ */
+int cert_signer_load(const char *key_path, const char *cert_path,
+		     const char *chain_path, const char *passphrase_file,
+		     time_t now, struct cert_signer **out);
+void cert_signer_free(struct cert_signer *s);
+/* Subject CN and SHA-256 fingerprint (hex) of the signer certificate. */
+const char *cert_signer_name(const struct cert_signer *s);
+const char *cert_signer_fingerprint(const struct cert_signer *s);
+/* The OpenSSL objects, for the register (not owned by the caller). */
+void *cert_signer_pkey(const struct cert_signer *s);	/* EVP_PKEY * */
+void *cert_signer_x509(const struct cert_signer *s);	/* X509 * */
+
+/*
+ * Sign a PDF (as libharu wrote it) with an incremental update.  Returns
+ * 0 and a malloc'd signed PDF, -EINVAL (not a PDF this code can update),
+ * -ENOSPC (signature larger than the reserved /Contents), or -EIO.
+ */
+int cert_pdf_sign(const uint8_t *pdf, size_t len,
+		  const struct cert_signer *s, uint8_t **out,
+		  size_t *outlen);
+
+enum cert_verdict {
+	CERT_VALID = 0,
+	CERT_INVALID,		/* tampered, malformed, or not covering all */
+	CERT_UNTRUSTED,		/* intact, but the chain does not reach root */
+};
+
+struct cert_verify_result {
+	enum cert_verdict verdict;
+	char reason[256];		/* first problem, "" when valid */
+	char signer_subject[256];
+	char signer_fingerprint[65];
+	char record_id[37];
+	char record_sha256[65];		/* of the embedded record */
+	char *record_text;		/* embedded record, malloc'd */
+	size_t record_len;
+	int64_t register_seq;		/* as printed, -1 if none */
+	char register_hash[65];
+};
+
+/*
+ * Verify a signed certificate without poppler: CMS signature over the
+ * byte ranges, ranges covering the whole file but /Contents, /Contents
+ * holding exactly the DER signature then zero padding, the chain to
+ * root_ca (NULL: chain not checked → at best CERT_UNTRUSTED), the
+ * embedded record's SHA-256 equal to the printed one and the QR's.
+ * Returns 0 with res filled (see res->verdict), or -errno when the file
+ * could not be examined at all.  Free res with cert_verify_result_release.
+ */
+int cert_pdf_verify(const uint8_t *pdf, size_t len, const char *root_ca,
+		    struct cert_verify_result *res);
+void cert_verify_result_release(struct cert_verify_result *res);
+
 #endif

@@ -142,4 +142,75 @@ uint32_t wc_ppm(uint64_t done, uint64_t total);
 /* Average rate from elapsed nanoseconds; 0 if elapsed is 0. */
 uint64_t wc_avg_bps(uint64_t bytes, uint64_t elapsed_ns);
 
+/*
+ * wipecert.conf(5): "key = value" lines, '#' comments, UTF-8.  Every
+ * value is an owned, NUL-terminated string or NULL when not set.
+ * Unknown keys are errors, so that a typo cannot silently drop a field
+ * the certificate needs.
+ */
+#define WC_CONFIG_DEFAULT "/etc/wipecert/wipecert.conf"
+#define WC_CONFIG_MAX (64 * 1024)
+
+struct wc_config {
+	/* the contract (第18条⑺, 第22条) */
+	char *contract;			/* contract number */
+	char *addressee;		/* 練馬区長 (…殿) */
+	char *department;		/* ward department (所管課), …御中 */
+	char *manager;			/* 管理責任者 */
+	char *contractor;		/* company */
+	char *contractor_address;
+	char *contractor_representative;
+	/* person performing (NIST SP 800-88 Appendix G) */
+	char *operator_name;
+	char *operator_title;
+	char *operator_contact;
+	char *location;
+	char *witness;
+	char *verifier;
+	/* media defaults */
+	char *media_source;
+	char *classification;
+	char *destination;		/* post-sanitization destination */
+	/* files */
+	char *key;			/* technician's encrypted PKCS#8 key */
+	char *certificate;		/* technician's leaf certificate */
+	char *chain;			/* issuing CA certificate(s) */
+	char *root_ca;
+	char *passphrase_file;
+	char *register_path;
+	char *output_dir;
+	char *timezone;
+	char *font;			/* TrueType font for PDFs */
+	/* where it was read from ("" when no file) */
+	char source[4096];
+};
+
+/* Key name → field, for parsing and for printing; NULL-terminated. */
+struct wc_config_key {
+	const char *name;
+	size_t offset;			/* offsetof(struct wc_config, …) */
+};
+extern const struct wc_config_key wc_config_keys[];
+
+void wc_config_init(struct wc_config *c);
+void wc_config_release(struct wc_config *c);
+
+/*
+ * Parse a configuration text.  Returns 0, or -EINVAL with *errline set
+ * to the 1-based line that is wrong (unknown key, no '=', a NUL byte,
+ * a line over 4096 bytes, a key given twice), or -ENOMEM.
+ */
+int wc_config_parse(struct wc_config *c, const char *text, size_t len,
+		    unsigned *errline);
+
+/*
+ * Load path (or, when path is NULL, $WIPECERT_CONFIG, else the default
+ * file, which may be missing).  Returns 0, -ENOENT for a missing file
+ * named explicitly, -EINVAL (see errline), or -errno.
+ */
+int wc_config_load(struct wc_config *c, const char *path, unsigned *errline);
+
+/* Set one field by key name (options override the file).  0 or -EINVAL. */
+int wc_config_set(struct wc_config *c, const char *key, const char *value);
+
 #endif

@@ -5,8 +5,9 @@
 set -eu
 
 PKGS="build-essential pkg-config libblkid-dev libssl-dev libjson-c-dev
-libcmocka-dev mandoc fdisk e2fsprogs util-linux jq openssl tzdata
-coreutils"
+libcmocka-dev libhpdf-dev libqrencode-dev zlib1g-dev libnvme-dev
+fonts-ipaexfont-gothic mandoc fdisk e2fsprogs util-linux jq openssl tzdata
+coreutils poppler-utils qpdf libnss3-tools"
 
 missing=""
 for p in $PKGS; do
