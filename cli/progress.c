@@ -80,6 +80,13 @@ format_line(struct progress_view *v, size_t i, char *buf, size_t len)
 	unsigned k, fill = (unsigned)((uint64_t)ppm * BAR_WIDTH / 1000000);
 	uint64_t bps = v->rate[i].bps;
 
+	if (j->prog.phase == WIPE_PHASE_DONE) {
+		snprintf(buf, len, "%-12.12s done    %s%s",
+			 j->dev ? j->dev->id.name : j->target,
+			 cert_result_name(j->rec.result),
+			 j->record_err ? " (record NOT written)" : "");
+		return;
+	}
 	wc_human_bytes(d, sizeof(d), done);
 	wc_human_bytes(t, sizeof(t), total);
 	wc_human_duration(eta, sizeof(eta),
