@@ -82,7 +82,7 @@ check-unit: $(TESTS) $(SAN_TESTS)
 	@scripts/run-unit.sh $(TESTS) $(SAN_TESTS)
 
 # End-to-end tests on loop devices the tests create (root) or files.
-check-e2e: wipecert
+check-e2e: wipecert build/faultfs
 	@tests/e2e/run.sh
 
 check-man:
@@ -99,6 +99,12 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all build/runstat
 	@bench/bench.sh
+
+# The FUSE fault injector of the end-to-end tests (needs libfuse3-dev).
+build/faultfs: tests/tools/faultfs.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags fuse3) -o $@ $< \
+		$(ALL_LDFLAGS) $(shell pkg-config --libs fuse3)
 
 build/runstat: bench/runstat.c
 	@mkdir -p $(@D)
