@@ -109,9 +109,14 @@ wc_ranges_merge(struct wc_ranges *dst, const struct wc_ranges *src)
 			return ret;
 	}
 	if (src->truncated) {
+		uint64_t kept = 0;
+
+		/* The dropped sectors cannot be placed: count them all, so
+		 * that a record overstates rather than understates damage. */
+		for (i = 0; i < src->n; i++)
+			kept += src->v[i].count;
 		dst->truncated = 1;
-		if (src->sectors > dst->sectors)
-			dst->sectors = src->sectors;
+		dst->sectors += src->sectors - kept;
 	}
 	return 0;
 }
@@ -172,7 +177,7 @@ wc_eta_sec(uint64_t remaining, uint64_t bps)
 {
 	if (bps == 0)
 		return remaining == 0 ? 0 : UINT64_MAX;
-	return (remaining + bps - 1) / bps;
+	return remaining / bps + (remaining % bps != 0);
 }
 
 uint32_t

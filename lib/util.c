@@ -218,12 +218,16 @@ wc_human_bytes(char *buf, size_t len, uint64_t n)
 		snprintf(buf, len, "%llu B", (unsigned long long)n);
 		return;
 	}
-	while (u + 1 < WC_ARRAY_SIZE(units) && n / scale >= 1024) {
+	for (;;) {
+		/* Rounded to one decimal, in integers. */
+		tenths = (uint64_t)(((unsigned __int128)n * 10 + scale / 2) /
+				    scale);
+		if (tenths < 10240 || u + 1 >= WC_ARRAY_SIZE(units))
+			break;
+		/* 1023.95 KiB and up print as 1.0 MiB. */
 		scale *= 1024;
 		u++;
 	}
-	/* Rounded to one decimal, in integers. */
-	tenths = (uint64_t)(((unsigned __int128)n * 10 + scale / 2) / scale);
 	snprintf(buf, len, "%llu.%llu %s", (unsigned long long)(tenths / 10),
 		 (unsigned long long)(tenths % 10), units[u]);
 }
