@@ -12,7 +12,8 @@ CC ?= cc
 PREFIX ?= /usr/local
 
 PKGS := blkid json-c openssl libqrencode zlib
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# libnvme: headers only (structure layouts and constants), not linked.
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libnvme 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
@@ -30,6 +31,13 @@ SAN_CFLAGS := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 SAN_LDFLAGS := -fsanitize=address,undefined -pthread
 
+# Quiet by default; `make V=1` shows the commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 LIB_SRC := $(wildcard lib/*.c wipe/*.c verify/*.c certs/*.c register/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -44,32 +52,37 @@ SAN_LIB_OBJ := $(patsubst %.c,build/san/obj/%.o,$(LIB_SRC))
 all: wipecert
 
 wipecert: $(CLI_OBJ) build/libwipecert.a
-	$(CC) -o $@ $(CLI_OBJ) build/libwipecert.a $(ALL_LDFLAGS) $(PKG_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $(CLI_OBJ) build/libwipecert.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
 build/libwipecert.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 build/san/libwipecert.a: $(SAN_LIB_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 build/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/san/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC san  $<"
+	$(Q)$(CC) $(SAN_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/tests/%: tests/%.c build/libwipecert.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< build/libwipecert.a \
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< build/libwipecert.a \
 		$(ALL_LDFLAGS) $(PKG_LIBS) -lcmocka
 
 build/san/tests/%: tests/%.c build/san/libwipecert.a
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) -MMD -MP -o $@ $< build/san/libwipecert.a \
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(SAN_CFLAGS) -MMD -MP -o $@ $< build/san/libwipecert.a \
 		$(SAN_LDFLAGS) $(PKG_LIBS) -lcmocka
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -104,6 +104,15 @@ struct json_object *cert_record_build(const struct cert_job *job);
 /* The libblkid findings as JSON: {pttype, ptuuid, items: [...]}. */
 struct json_object *cert_contents_json(const struct wipe_contents *c);
 
+/*
+ * The record's "verification" object, also printed by `verify --json`.
+ * vp NULL: not verified (mode "none"); after NULL: not probed.
+ */
+struct json_object *cert_verification_json(const struct vfy_plan *vp,
+					   const struct vfy_result *vr,
+					   const struct wipe_pattern *p,
+					   const struct wipe_contents *after);
+
 /* A range list as JSON: {sectors, ranges: [[start, count]...], truncated}. */
 struct json_object *cert_ranges_json(const struct wc_ranges *r);
 

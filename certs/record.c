@@ -339,13 +339,12 @@ plan_json(const struct vfy_plan *vp)
 	return o;
 }
 
-static struct json_object *
-verification_json(const struct cert_job *job)
+struct json_object *
+cert_verification_json(const struct vfy_plan *vp, const struct vfy_result *vr,
+		       const struct wipe_pattern *p,
+		       const struct wipe_contents *after)
 {
-	const struct vfy_plan *vp = job->vplan;
-	const struct vfy_result *vr = job->vres;
-	const struct wipe_pattern *p = verified_pattern(job);
-	struct json_object *o = json_object_new_object(), *probe;
+	struct json_object *o = json_object_new_object(), *probe = NULL;
 
 	put(o, "mode", json_object_new_string(vp ? vfy_mode_name(vp->mode)
 						 : "none"));
@@ -354,18 +353,17 @@ verification_json(const struct cert_job *job)
 	put(o, "plan", vp ? plan_json(vp) : NULL);
 	put(o, "bytes_read", vr ? u64(vr->bytes_read) : NULL);
 	put(o, "coverage_ppm",
-	    vr ? json_object_new_int64(wc_ppm(vr->bytes_read, vp->size))
-	       : NULL);
+	    vp && vr ? json_object_new_int64(wc_ppm(vr->bytes_read, vp->size))
+		     : NULL);
 	put(o, "elapsed_ms", vr ? u64(vr->elapsed_ns / 1000000) : NULL);
 	put(o, "mismatches", vr ? cert_ranges_json(&vr->mismatch) : NULL);
 	put(o, "unreadable", vr ? cert_ranges_json(&vr->unreadable) : NULL);
-	probe = NULL;
-	if (job->after != NULL) {
+	if (after != NULL) {
 		probe = json_object_new_object();
 		put(probe, "tool", json_object_new_string("libblkid"));
-		put(probe, "clean", json_object_new_boolean(
-					    !wipe_contents_found(job->after)));
-		put(probe, "found", cert_contents_json(job->after));
+		put(probe, "clean",
+		    json_object_new_boolean(!wipe_contents_found(after)));
+		put(probe, "found", cert_contents_json(after));
 	}
 	put(o, "signature_probe", probe);
 	return o;
@@ -419,7 +417,9 @@ cert_record_build(const struct cert_job *job)
 	put(r, "people", o);
 	put(r, "media", media_json(job));
 	put(r, "technique", technique_json(job));
-	put(r, "verification", verification_json(job));
+	put(r, "verification",
+	    cert_verification_json(job->vplan, job->vres,
+				   verified_pattern(job), job->after));
 	put(r, "errors", errors_json(job));
 	o = json_object_new_object();
 	put(o, "name", json_object_new_string(job->tool.name ? job->tool.name

@@ -152,24 +152,18 @@ open_checked(const char *path, struct wipe_dev **d)
 static void
 print_result(const struct verify_opts *o, const struct vfy_plan *plan,
 	     const struct vfy_result *r, const struct wipe_contents *after,
-	     const char *pattern)
+	     const struct wipe_pattern *p)
 {
 	struct json_object *j;
-	char seed[17];
+	char seed[17], pattern[64];
 
 	snprintf(seed, sizeof(seed), "%016llx", (unsigned long long)plan->seed);
+	wipe_pattern_describe(p, pattern, sizeof(pattern));
 	if (o->json) {
-		j = json_object_new_object();
-		json_object_object_add(j, "target", json_object_new_string(o->target));
-		json_object_object_add(j, "mode", json_object_new_string(vfy_mode_name(plan->mode)));
-		json_object_object_add(j, "pattern", json_object_new_string(pattern));
-		json_object_object_add(j, "plan_seed", json_object_new_string(seed));
-		json_object_object_add(j, "bytes_read", json_object_new_int64((int64_t)r->bytes_read));
-		json_object_object_add(j, "coverage_ppm", json_object_new_int64(wc_ppm(r->bytes_read, plan->size)));
-		json_object_object_add(j, "mismatches", cert_ranges_json(&r->mismatch));
-		json_object_object_add(j, "unreadable", cert_ranges_json(&r->unreadable));
-		json_object_object_add(j, "signatures", cert_contents_json(after));
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+		j = cert_verification_json(plan, r, p, after);
+		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(j);
 		return;
 	}
@@ -197,7 +191,6 @@ run(const struct verify_opts *o, struct wipe_dev *d,
 	struct wipe_contents after = { 0 };
 	struct vfy_plan plan;
 	struct vfy_result r;
-	char pattern[64];
 	uint64_t seed = o->seed;
 	int ret, st;
 
@@ -220,7 +213,6 @@ run(const struct verify_opts *o, struct wipe_dev *d,
 	ret = vfy_readback(d, &plan, p, &eo, NULL, &r);
 	if (ret == 0)
 		ret = vfy_probe_after(d, &after);
-	wipe_pattern_describe(p, pattern, sizeof(pattern));
 	if (ret == -EINTR) {
 		cli_err("interrupted");
 		st = CLI_INTERRUPTED;
@@ -228,7 +220,7 @@ run(const struct verify_opts *o, struct wipe_dev *d,
 		cli_err("cannot verify '%s': %s", o->target, strerror(-ret));
 		st = CLI_IO;
 	} else {
-		print_result(o, &plan, &r, &after, pattern);
+		print_result(o, &plan, &r, &after, p);
 		st = vfy_result_ok(&r) && !wipe_contents_found(&after)
 			     ? CLI_OK : CLI_FAILED;
 		if (st != CLI_OK)

@@ -338,13 +338,39 @@ confirm_one(const struct job *j, const struct wipe_opts *o, size_t i)
 	return CLI_OK;
 }
 
+/* The same device or file named twice (under any path) is a mistake. */
+static int
+check_duplicates(const struct wipe_opts *o)
+{
+	struct wipe_ident *ids;
+	size_t i, k;
+	int st = CLI_OK;
+
+	ids = calloc(o->ntargets, sizeof(*ids));
+	if (ids == NULL)
+		return CLI_IO;
+	for (i = 0; i < o->ntargets && st == CLI_OK; i++) {
+		if (wipe_identify_path(o->targets[i], &ids[i]) != 0)
+			continue;	/* open_target() says why */
+		for (k = 0; k < i; k++)
+			if (ids[k].path[0] && same_target(&ids[k], &ids[i])) {
+				cli_err("'%s' is given twice", o->targets[i]);
+				st = CLI_USAGE;
+				break;
+			}
+	}
+	free(ids);
+	return st;
+}
+
 /* Everything before the erase.  Returns an exit status. */
 static int
 prepare(struct job *jobs, const struct wipe_opts *o, struct cert_tool *tool)
 {
-	size_t i, k;
-	int st = CLI_OK, ret;
+	size_t i;
+	int st, ret;
 
+	st = check_duplicates(o);
 	for (i = 0; i < o->ntargets && st == CLI_OK; i++) {
 		struct job *j = &jobs[i];
 
@@ -352,11 +378,6 @@ prepare(struct job *jobs, const struct wipe_opts *o, struct cert_tool *tool)
 		j->outdir = o->outdir;
 		j->vmode = o->vmode;
 		st = open_target(j, j->target);
-		for (k = 0; st == CLI_OK && k < i; k++)
-			if (same_target(&jobs[k].dev->id, &j->dev->id)) {
-				cli_err("'%s' is given twice", j->target);
-				st = CLI_USAGE;
-			}
 		if (st != CLI_OK)
 			break;
 		ret = wipe_plan_make(&j->dev->id, o->method, o->verify_all,

@@ -63,8 +63,6 @@ make_vplan(struct job *j)
 				      j->dev->id.logical_sector, seed,
 				      &j->vplan);
 	j->vplan.seed = seed;
-	if (ret == 0)
-		j->rec.vplan = &j->vplan;
 	return ret;
 }
 
@@ -75,6 +73,8 @@ readback(struct job *j, unsigned i, struct vfy_result *r)
 	int ret;
 
 	j->prog.phase = WIPE_PHASE_VERIFY;
+	/* The record shows a plan only once reading back has begun. */
+	j->rec.vplan = &j->vplan;
 	ret = vfy_readback(j->dev, &j->vplan, &j->plan.pass[i], &j->eo,
 			   &j->prog, r);
 	if (r->mismatch.sectors > 0)

@@ -69,7 +69,8 @@ vfy_plan_full(uint64_t size, uint32_t sector, struct vfy_plan *plan)
 	plan->mode = VFY_FULL;
 	plan->sector = sector;
 	plan->size = size - size % sector;
-	plan->bytes = plan->size;
+	plan->tail = (uint32_t)(size % sector);
+	plan->bytes = plan->size + plan->tail;
 	return 0;
 }
 
@@ -157,6 +158,8 @@ vfy_plan_sample(uint64_t size, uint32_t sector, uint64_t seed,
 	e->len = edge;
 	plan->n = 2 * VFY_SUBSECTIONS + 2;
 	normalise(plan);
+	plan->tail = (uint32_t)(size % sector);
+	plan->bytes += plan->tail;
 	return 0;
 }
 

@@ -211,6 +211,42 @@ reader(void *arg)
 	return NULL;
 }
 
+/* The partial sector at the end of an image file (buffered read). */
+static int
+check_tail(struct reader_ctx *c)
+{
+	const struct vfy_plan *pl = c->plan;
+	struct wipe_patgen *g = NULL;
+	const uint8_t *pat = NULL;
+	uint8_t *buf;
+	unsigned n = 1;
+	size_t k;
+	int ret;
+
+	if (pl->tail == 0)
+		return 0;
+	buf = malloc(pl->tail);
+	if (buf == NULL)
+		return -ENOMEM;
+	ret = wipe_patgen_new(c->p, &g);
+	if (ret == 0 && wipe_dev_pread(c->d, buf, pl->tail, pl->size) !=
+				(ssize_t)pl->tail)
+		ret = wc_ranges_add(&c->res->unreadable, pl->size / pl->sector,
+				    1) == 0 ? 1 : -ENOMEM;
+	if (ret == 0)
+		ret = normalise_item(c, g, buf, pl->size, pl->tail, &pat, &n);
+	for (k = 0; ret == 0 && k < pl->tail; k++)
+		if (buf[k] != pat[(pl->size + k) % n]) {
+			ret = wc_ranges_add(&c->res->mismatch,
+					    pl->size / pl->sector, 1);
+			break;
+		}
+	c->res->bytes_read += pl->tail;
+	wipe_patgen_free(g);
+	free(buf);
+	return ret < 0 ? ret : 0;
+}
+
 int
 vfy_readback(struct wipe_dev *d, const struct vfy_plan *plan,
 	     const struct wipe_pattern *p, const struct wipe_engine_opts *o,
@@ -251,6 +287,8 @@ vfy_readback(struct wipe_dev *d, const struct vfy_plan *plan,
 	}
 	for (i = 0; i < n; i++)
 		pthread_join(tids[i], NULL);
+	if (ret == 0 && c.fatal == 0)
+		c.fatal = check_tail(&c);
 	pthread_mutex_destroy(&c.mu);
 	res->elapsed_ns = wc_mono_ns() - t0;
 	if (ret == 0)

@@ -48,7 +48,9 @@ struct vfy_plan {
 	uint32_t subsections;	/* 0 for a full read */
 	struct vfy_extent *ext;	/* sorted, disjoint; NULL for full */
 	size_t n;
-	uint64_t bytes;		/* bytes the plan reads */
+	uint64_t bytes;		/* bytes the plan reads, tail included */
+	uint32_t tail;		/* an image file's bytes after the last
+				 * whole sector: always read */
 };
 
 /*

@@ -51,7 +51,9 @@ wipe_engine_opts_default(struct wipe_engine_opts *o)
 	o->chunk = 4 * WC_MIB;
 	o->writers = 4;
 	o->generators = 2;
-	o->sync_every = WC_GIB;
+	/* Often enough that errors surface, and that a flush in progress
+	 * when a signal arrives is short. */
+	o->sync_every = 256 * WC_MIB;
 }
 
 void
@@ -312,8 +314,9 @@ wipe_overwrite(struct wipe_dev *d, const struct wipe_pattern *p,
 		ret = e.fatal;
 	if (ret == 0 && o->stop != NULL && *o->stop)
 		ret = -EINTR;
-	/* The final flush, even after a stop: what was written stays. */
-	fret = wipe_dev_flush(d);
+	/* The final flush; after a stop the pass is void anyway, and a
+	 * signal must end the run within a second. */
+	fret = ret == -EINTR ? 0 : wipe_dev_flush(d);
 	if (fret != 0 && res->sync_errno == 0)
 		res->sync_errno = -fret;
 	res->aborted = ret == -EINTR;
