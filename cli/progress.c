@@ -76,12 +76,12 @@ format_line(struct progress_view *v, size_t i, char *buf, size_t len)
 	uint64_t total = j->prog.total;
 	uint32_t ppm = wc_ppm(done, total);
 	char d[24], t[24], eta[24], bar[BAR_WIDTH + 1], pass[24] = "";
-	char seg[BAR_WIDTH + 4] = "";
+	char seg[BAR_WIDTH + 4] = "", rate[32] = "-- MB/s";
 	unsigned k, fill = (unsigned)((uint64_t)ppm * BAR_WIDTH / 1000000);
 	uint64_t bps = v->rate[i].bps;
 
 	if (j->prog.phase == WIPE_PHASE_DONE) {
-		snprintf(buf, len, "%-12.12s done    %s%s",
+		snprintf(buf, len, "%-16.16s done    %s%s",
 			 j->dev ? j->dev->id.name : j->target,
 			 cert_result_name(j->rec.result),
 			 j->record_err ? " (record NOT written)" : "");
@@ -99,11 +99,13 @@ format_line(struct progress_view *v, size_t i, char *buf, size_t len)
 	if (j->prog.phase == WIPE_PHASE_ERASE && j->prog.npasses > 1)
 		snprintf(pass, sizeof(pass), " pass %u/%u", j->prog.pass,
 			 j->prog.npasses);
-	snprintf(buf, len,
-		 "%-12.12s %-7s%s %s%3u%% %s/%s %llu MB/s ETA %s",
+	if (bps > 0)
+		snprintf(rate, sizeof(rate), "%llu MB/s",
+			 (unsigned long long)(bps / 1000000));
+	snprintf(buf, len, "%-16.16s %-7s%s %s%3u%% %s/%s %s ETA %s",
 		 j->dev ? j->dev->id.name : j->target,
-		 phase_name(j->prog.phase), pass, seg,
-		 ppm / 10000, d, t, (unsigned long long)(bps / 1000000), eta);
+		 phase_name(j->prog.phase), pass, seg, ppm / 10000, d, t, rate,
+		 eta);
 }
 
 static void
