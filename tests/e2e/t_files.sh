@@ -156,8 +156,6 @@ assert_json "$rec" '.verification.mode == "full"' \
 	"a target under 20000 sectors is read in full"
 
 # The same file twice is a usage error, and nothing is written.
-# BUG (reported): the first target is opened exclusively before targets
-# are compared, so the second open fails: "in use", exit 3.
 f=$WORK/twice.img
 make_plain "$f" $((1024 * 1024))
 sum=$(sha256sum "$f" | cut -d' ' -f1)

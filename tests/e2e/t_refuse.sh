@@ -107,9 +107,6 @@ assert_rc 3 "image file attached to a loop device refused"
 unchanged "attached image file"
 
 # The same device twice.
-# BUG (reported): wipecert opens the first target with O_EXCL before it
-# compares targets, so the second open fails and it says "in use"
-# (exit 3) instead of "given twice" (exit 2).
 wcert wipe "$good" "$good" --method zero --yes --confirm "$good" --confirm "$good" --output-dir "$out"
 assert_rc 2 "the same device twice is a usage error"
 unchanged "same device twice"

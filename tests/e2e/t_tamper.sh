@@ -28,8 +28,6 @@ wcert verify "$dev" --expect "$rec" --json
 assert_rc 0 "verify --expect RECORD --json"
 # wipecert-verify(8): --json prints "the keys of the verification object
 # described in wipecert-record(5)".
-# BUG (reported): it prints target, mode, pattern, plan_seed, bytes_read,
-# coverage_ppm, mismatches, unreadable, signatures instead.
 assert_json "$OUT" 'keys_unsorted == ["mode","pattern","seed","plan","bytes_read","coverage_ppm","elapsed_ms","mismatches","unreadable","signature_probe"]' \
 	"verify --json has the keys of the record's verification object"
 assert_json "$OUT" '.mode == "sample" and .pattern == "zero" and .mismatches.sectors == 0' \
