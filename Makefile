@@ -11,7 +11,7 @@ VERSION := 0.1.0
 CC ?= cc
 PREFIX ?= /usr/local
 
-PKGS := blkid json-c openssl libqrencode zlib
+PKGS := blkid json-c openssl libqrencode zlib zbar
 # libnvme: headers only (structure layouts and constants), not linked.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libnvme 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf
@@ -85,7 +85,7 @@ build/san/tests/%: tests/%.c build/san/libwipecert.a
 	$(Q)$(CC) $(SAN_CFLAGS) -MMD -MP -o $@ $< build/san/libwipecert.a \
 		$(SAN_LDFLAGS) $(PKG_LIBS) -lcmocka
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build/obj build/san build/tests -type f -name '*.d' 2>/dev/null)
 
 deps:
 	@scripts/deps.sh
