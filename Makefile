@@ -2,8 +2,10 @@
 #
 #   make            build ./wipecert
 #   make check      install what is missing, build, run every test
+#   make check-vm   the QEMU virtual-machine tests (part of make check)
 #   make demo       install what is missing, build, wipe the built-in demo
-#   make bench      throughput and memory against dd and openssl
+#   make bench      throughput and memory against dd and openssl; register
+#                   append and verify times (make bench-register)
 #   make analyze    cppcheck and clang-tidy
 #   make format     clang-format the sources
 
@@ -98,12 +100,17 @@ check-unit: $(TESTS) $(SAN_TESTS)
 check-e2e: wipecert build/faultfs
 	@tests/e2e/run.sh
 
+# Debian's kernel in QEMU with emulated NVMe, SATA, USB and virtio-scsi
+# disks; prints a skipped line without qemu-system-x86_64.
+check-vm: wipecert
+	@tests/vm/run.sh
+
 check-man:
 	@for m in $(MANS); do mandoc -Tlint -W warning $$m || exit 1; done; \
 	echo "man pages: $(words $(MANS)) lint-clean"
 
 check: deps
-	@$(MAKE) --no-print-directory all check-unit check-man check-e2e
+	@$(MAKE) --no-print-directory all check-unit check-man check-e2e check-vm
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -112,6 +119,16 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all build/runstat
 	@bench/bench.sh
+	@$(MAKE) --no-print-directory bench-register
+
+# One register append (fsync included) and verifying 10,000 entries.
+bench-register: build/reg-bench
+	@build/reg-bench build
+
+build/reg-bench: bench/register.c build/libwipecert.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libwipecert.a $(ALL_LDFLAGS) \
+		$(PKG_LIBS)
 
 # The FUSE fault injector of the end-to-end tests (needs libfuse3-dev).
 build/faultfs: tests/tools/faultfs.c
@@ -141,5 +158,5 @@ install: wipecert
 clean:
 	rm -rf build wipecert
 
-.PHONY: all deps check check-unit check-e2e check-man demo bench analyze \
-	format install clean
+.PHONY: all deps check check-unit check-e2e check-vm check-man demo bench \
+	bench-register analyze format install clean

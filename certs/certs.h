@@ -80,6 +80,11 @@ struct cert_job {
 	/* Read-back after earlier passes (--verify-all-passes), or NULL. */
 	const struct vfy_result *pass_vres[WIPE_MAX_PASSES];
 	const struct wipe_contents *after;	/* NULL: not probed */
+	/* Firmware erase (NULL for overwrites), hidden areas, markers. */
+	const struct wipe_fw_result *fw;
+	const struct wipe_hidden_result *hidden;
+	const struct vfy_markers *markers;
+	const struct wipe_pattern *fw_expect;	/* promised pattern, or NULL */
 	struct cert_error errors[CERT_MAX_ERRORS];
 	unsigned nerrors;
 	enum cert_result result;
@@ -115,6 +120,21 @@ struct json_object *cert_verification_json(const struct vfy_plan *vp,
 
 /* A range list as JSON: {sectors, ranges: [[start, count]...], truncated}. */
 struct json_object *cert_ranges_json(const struct wc_ranges *r);
+
+/*
+ * The drive's own parts of the record (certs/recordfw.c): what it
+ * reported, hidden areas, the firmware erase, the markers, one command
+ * status, capability names.  Each returns a new object (or NULL for
+ * nothing to say).
+ */
+struct json_object *cert_drive_json(const struct wipe_ident *id);
+struct json_object *cert_hidden_json(const struct wipe_hidden_result *r);
+struct json_object *cert_fw_json(const struct wipe_fw_result *fw,
+				 int ata_security);
+struct json_object *cert_markers_json(const struct vfy_markers *m,
+				      const struct wipe_pattern *expect);
+struct json_object *cert_cmd_status_json(const struct wipe_cmd_status *st);
+struct json_object *cert_caps_json(uint32_t caps);
 
 /*
  * Serialise a record: pretty, 2-space indent, no escaped slashes, UTF-8
@@ -158,6 +178,10 @@ int cert_record_expect_buf(const char *buf, size_t len,
  *  - the record's SHA-256 is printed in a base-14 font (Courier), so its
  *    64 hex digits appear as one literal string in a page content stream;
  *  - the QR code (an image XObject) encodes CERT_QR_PREFIX "<id> <sha256>";
+ *  - the signer certificate's SHA-256 fingerprint is printed the same way
+ *    (cert_pdf_verify insists, so that a certificate re-signed with
+ *    another key fails), and so is the register entry's hash when there
+ *    is one (the only other 64-hex-digit literal not found in the record);
  *  - signatures are PAdES baseline B-B, SubFilter ETSI.CAdES.detached,
  *    added as an incremental update (DESIGN §7).
  */

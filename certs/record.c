@@ -225,13 +225,17 @@ media_json(const struct cert_job *job)
 	put(h, "native_max_lba", i64_or_null(id->hidden.native_max_lba));
 	put(h, "hpa_enabled", tri(id->hidden.hpa_enabled));
 	put(h, "dco_present", tri(id->hidden.dco_present));
+	put(h, "dco_max_lba", i64_or_null(id->hidden.dco_max_lba));
+	put(h, "restore", job->hidden ? cert_hidden_json(job->hidden) : NULL);
 	put(o, "hidden_areas", h);
 	s = json_object_new_object();
 	put(s, "supported", tri(id->security.supported));
 	put(s, "enabled", tri(id->security.enabled));
 	put(s, "locked", tri(id->security.locked));
 	put(s, "frozen", tri(id->security.frozen));
+	put(s, "expired", tri(id->security.expired));
 	put(o, "security", s);
+	put(o, "drive_reported", cert_drive_json(id));
 	put(o, "contents_before", cert_contents_json(job->before));
 	return o;
 }
@@ -308,6 +312,10 @@ technique_json(const struct cert_job *job)
 	for (i = 0; i < job->passes_done; i++)
 		json_object_array_add(a, pass_json(job, i));
 	put(o, "passes", a);
+	put(o, "scope", str_or_null(pl->scope));
+	put(o, "firmware", job->fw ? cert_fw_json(job->fw, pl->tech ==
+						   WIPE_TECH_ATA_SECURITY)
+				   : NULL);
 	return o;
 }
 
@@ -417,9 +425,14 @@ cert_record_build(const struct cert_job *job)
 	put(r, "people", o);
 	put(r, "media", media_json(job));
 	put(r, "technique", technique_json(job));
-	put(r, "verification",
-	    cert_verification_json(job->vplan, job->vres,
-				   verified_pattern(job), job->after));
+	o = cert_verification_json(job->vplan, job->vres,
+				   job->fw ? job->fw_expect
+					   : verified_pattern(job),
+				   job->after);
+	if (o != NULL && job->markers != NULL)
+		put(o, "markers", cert_markers_json(job->markers,
+						    job->fw_expect));
+	put(r, "verification", o);
 	put(r, "errors", errors_json(job));
 	o = json_object_new_object();
 	put(o, "name", json_object_new_string(job->tool.name ? job->tool.name

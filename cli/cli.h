@@ -7,7 +7,10 @@
 
 #include <signal.h>
 
+#include <pthread.h>
+
 #include "certs/certs.h"
+#include "register/register.h"
 #include "verify/verify.h"
 #include "wipe/wipe.h"
 
@@ -39,6 +42,10 @@ int cli_worse(int a, int b);
 int cmd_list(int argc, char **argv);
 int cmd_wipe(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_cert(int argc, char **argv);
+int cmd_register(int argc, char **argv);
 
 /* ---- one wipe of one target (cli/job.c): no printing ---------------- */
 
@@ -56,12 +63,55 @@ struct job {
 	struct vfy_result pass_vres[WIPE_MAX_PASSES];	/* earlier passes */
 	struct wipe_engine_opts eo;
 	struct wipe_progress prog;
+	/* the drive's part (cli/job_fw.c) */
+	int restore_hidden;		/* --restore-hidden */
+	struct wipe_fw_opts fo;
+	struct wipe_fw_result fw;
+	struct wipe_hidden_result hidden;
+	struct vfy_markers markers;
+	struct wipe_pattern fw_expect;
 	struct cert_job rec;
 	char record_path[4096];
 	char record_sha256[65];
 	int record_err;			/* -errno writing the record */
+	/* what was issued after the record (cli/issue.c) */
+	struct issuer *iss;		/* NULL: record only */
+	const char *custody;		/* reg_custody_name(), or NULL */
+	int64_t reg_seq;		/* the erasure entry, -1 none */
+	char reg_hash[65];
+	int reg_err;			/* -errno appending to the register */
+	char cert_path[4096];		/* "" when none */
+	char cert_sha256[65];
+	enum cert_doc cert_kind;
+	int cert_err;			/* -errno issuing the certificate */
 	int status;			/* this target's exit status */
 };
+
+/* ---- certificates and register entries of a wipe (cli/issue.c) ------ */
+
+struct issuer {
+	struct wc_config *cfg;
+	struct cert_signer *signer;	/* NULL: no certificates */
+	struct reg_signer rs;
+	int have_rs;
+	const char *register_path;	/* NULL: no register */
+	const char *font;
+	pthread_mutex_t mu;		/* one PDF rendered at a time */
+};
+
+/* Returns 0 or -errno (mutex). */
+int issuer_init(struct issuer *iss, struct wc_config *cfg);
+void issuer_release(struct issuer *iss);
+/* Unlock the configured key.  Returns cert_signer_load()'s codes. */
+int issuer_unlock(struct issuer *iss, time_t now);
+/* The `started` entry, before the erase.  Returns 0 or -errno. */
+int issue_started(struct issuer *iss, struct job *j, const char *contract);
+/* Erasure entry, certificate or failure report, certificate entry. */
+void issue_after_record(struct issuer *iss, struct job *j);
+
+/* Pre-flight (cli/preflight.c): exit statuses, messages printed. */
+int preflight_issuer(struct issuer *iss);
+int preflight_custody(struct issuer *iss, struct job *j);
 
 /* Set up a job; the device is opened and probed by the caller. */
 void job_init(struct job *j);
@@ -74,6 +124,18 @@ void job_release(struct job *j);
  */
 void job_run(struct job *j);
 void *job_thread(void *arg);
+
+/*
+ * The drive's part of a job (cli/job_fw.c).  job_prepare_drive(): unlock
+ * a drive a cut-short wipe left locked, check hidden areas and restore
+ * them when j->restore_hidden; 0 or -errno (errors go to j->rec).
+ * job_run_firmware(): markers, the firmware erase, the markers check;
+ * 0, -EINTR or -errno.  job_decide_drive(): the verdict the drive's
+ * part forces (enum cert_result), or -1 when it adds nothing.
+ */
+int job_prepare_drive(struct job *j);
+int job_run_firmware(struct job *j);
+int job_decide_drive(const struct job *j, int ret);
 
 /* ---- progress display (cli/progress.c) ------------------------------ */
 

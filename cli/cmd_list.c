@@ -45,6 +45,32 @@ probe(struct list_entry *e)
 	close(fd);
 }
 
+/*
+ * Ask the drive itself (read-only commands: IDENTIFY, INQUIRY, NVMe
+ * Identify) on transports that carry them; sysfs stays otherwise.
+ */
+static void
+drive_query(struct wipe_ident *id)
+{
+	struct wipe_dev *d;
+
+	switch (id->transport) {
+	case WIPE_TR_SATA:
+	case WIPE_TR_SAS:
+	case WIPE_TR_SCSI:
+	case WIPE_TR_USB:
+	case WIPE_TR_NVME:
+		break;
+	default:
+		return;
+	}
+	if (id->is_partition || id->size_bytes == 0 ||
+	    wipe_dev_open(id->path, 0, &d) != 0)
+		return;
+	*id = d->id;
+	wipe_dev_close(d);
+}
+
 static void
 check(struct list_entry *e)
 {
@@ -67,6 +93,40 @@ static struct json_object *
 str_json(const char *s)
 {
 	return *s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *
+security_json(const struct wipe_ident *id)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "supported", tri_json(id->security.supported));
+	json_object_object_add(o, "enabled", tri_json(id->security.enabled));
+	json_object_object_add(o, "locked", tri_json(id->security.locked));
+	json_object_object_add(o, "frozen", tri_json(id->security.frozen));
+	json_object_object_add(o, "expired", tri_json(id->security.expired));
+	return o;
+}
+
+static struct json_object *
+lba_json(int64_t v)
+{
+	return v < 0 ? NULL : json_object_new_int64(v);
+}
+
+static struct json_object *
+hidden_json(const struct wipe_ident *id)
+{
+	const struct wipe_hidden *h = &id->hidden;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "visible_max_lba",
+			       lba_json(h->visible_max_lba));
+	json_object_object_add(o, "native_max_lba", lba_json(h->native_max_lba));
+	json_object_object_add(o, "dco_max_lba", lba_json(h->dco_max_lba));
+	json_object_object_add(o, "hpa_enabled", tri_json(h->hpa_enabled));
+	json_object_object_add(o, "dco_present", tri_json(h->dco_present));
+	return o;
 }
 
 static struct json_object *
@@ -101,6 +161,9 @@ entry_json(const struct list_entry *e)
 			       json_object_new_string(strerror(-e->probe_err))
 			       : NULL);
 	json_object_object_add(o, "refused", str_json(e->refused));
+	json_object_object_add(o, "security", security_json(id));
+	json_object_object_add(o, "hidden_areas", hidden_json(id));
+	json_object_object_add(o, "drive_reported", cert_drive_json(id));
 	return o;
 }
 
@@ -116,6 +179,39 @@ print_json(const struct list_entry *e, size_t n)
 					       JSON_C_TO_STRING_SPACED |
 					       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(a);
+}
+
+/* What the drive said about itself, when it was asked. */
+static void
+print_drive(const struct wipe_ident *id)
+{
+	struct json_object *caps;
+	const struct wipe_hidden *h = &id->hidden;
+	size_t i, n;
+
+	if (id->drive.passthru[0])
+		printf("%-14s %s\n", "", id->drive.passthru);
+	if (id->source != WIPE_SRC_ATA_IDENTIFY &&
+	    id->source != WIPE_SRC_NVME_IDENTIFY &&
+	    id->source != WIPE_SRC_SCSI_INQUIRY)
+		return;
+	caps = cert_caps_json(id->caps);
+	n = json_object_array_length(caps);
+	printf("%-14s %s:", "", wipe_ident_source_name(id->source));
+	for (i = 0; i < n; i++)
+		printf(" %s", json_object_get_string(
+				      json_object_array_get_idx(caps, i)));
+	json_object_put(caps);
+	if (id->security.supported == WIPE_YES)
+		printf("; security %s%s%s",
+		       id->security.enabled == WIPE_YES ? "enabled" : "off",
+		       id->security.locked == WIPE_YES ? ", LOCKED" : "",
+		       id->security.frozen == WIPE_YES ? ", frozen" : "");
+	if (h->hpa_enabled == WIPE_YES || h->dco_present == WIPE_YES)
+		printf("; HIDDEN AREA: max LBA %lld of %lld",
+		       (long long)h->visible_max_lba,
+		       (long long)WC_MAX(h->native_max_lba, h->dco_max_lba));
+	printf("\n");
 }
 
 static void
@@ -153,6 +249,7 @@ print_table(const struct list_entry *e, size_t n)
 		       id->removable == WIPE_YES ? "removable" : "fixed",
 		       e[i].refused[0] ? "; REFUSED: " : "; may be erased",
 		       e[i].refused);
+		print_drive(id);
 	}
 }
 
@@ -196,6 +293,7 @@ cmd_list(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < list.n; i++) {
+		drive_query(&list.v[i]);
 		e[i].id = &list.v[i];
 		probe(&e[i]);
 		check(&e[i]);

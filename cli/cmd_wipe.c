@@ -25,6 +25,7 @@ struct wipe_opts {
 	const char *method;
 	enum vfy_mode vmode;
 	int verify_all;
+	int restore_hidden;
 	int yes;
 	const char **confirm;
 	size_t nconfirm;
@@ -32,10 +33,14 @@ struct wipe_opts {
 	size_t nasset;
 	const char *outdir;
 	const char *tz;
+	const char *config;
+	const char *register_path;
 	struct cert_people people;
 	struct cert_contract contract;
 	char **targets;
 	size_t ntargets;
+	struct wc_config cfg;
+	struct issuer iss;
 };
 
 static void
@@ -50,7 +55,9 @@ wipe_usage(FILE *f)
 	      "         [--operator NAME] [--witness NAME] [--contract ID]\n"
 	      "         [--department NAME] [--contractor NAME] "
 	      "[--manager NAME]\n"
-	      "         [--output-dir DIR] [--timezone ZONE]\n"
+	      "         [--output-dir DIR] [--timezone ZONE] "
+	      "[--restore-hidden]\n"
+	      "         [--config FILE] [--register FILE]\n"
 	      "methods:",
 	      f);
 	for (i = 0; wipe_method_names[i] != NULL; i++)
@@ -61,7 +68,8 @@ wipe_usage(FILE *f)
 enum {
 	OPT_VERIFY = 256, OPT_VERIFY_ALL, OPT_CONFIRM, OPT_OPERATOR,
 	OPT_WITNESS, OPT_CONTRACT, OPT_DEPARTMENT, OPT_CONTRACTOR,
-	OPT_MANAGER, OPT_ASSET, OPT_TZ,
+	OPT_MANAGER, OPT_ASSET, OPT_TZ, OPT_RESTORE_HIDDEN, OPT_CONFIG,
+	OPT_REGISTER,
 };
 
 static const struct option wipe_longopts[] = {
@@ -79,6 +87,9 @@ static const struct option wipe_longopts[] = {
 	{ "asset-tag", required_argument, NULL, OPT_ASSET },
 	{ "output-dir", required_argument, NULL, 'o' },
 	{ "timezone", required_argument, NULL, OPT_TZ },
+	{ "restore-hidden", no_argument, NULL, OPT_RESTORE_HIDDEN },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "register", required_argument, NULL, OPT_REGISTER },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -107,6 +118,9 @@ set_option(struct wipe_opts *o, int c, const char *arg)
 	case OPT_ASSET: o->asset[o->nasset++] = arg; break;
 	case 'o': o->outdir = arg; break;
 	case OPT_TZ: o->tz = arg; break;
+	case OPT_RESTORE_HIDDEN: o->restore_hidden = 1; break;
+	case OPT_CONFIG: o->config = arg; break;
+	case OPT_REGISTER: o->register_path = arg; break;
 	default: return -1;
 	}
 	return 0;
@@ -120,8 +134,6 @@ parse_args(struct wipe_opts *o, int argc, char **argv)
 
 	o->method = "auto";
 	o->vmode = VFY_SAMPLE;
-	o->outdir = ".";
-	o->tz = WC_DEFAULT_TZ;
 	o->confirm = calloc((size_t)argc + 1, sizeof(*o->confirm));
 	o->asset = calloc((size_t)argc + 1, sizeof(*o->asset));
 	if (o->confirm == NULL || o->asset == NULL) {
@@ -143,6 +155,64 @@ parse_args(struct wipe_opts *o, int argc, char **argv)
 	o->targets = argv + optind;
 	o->ntargets = (size_t)(argc - optind);
 	return -1;
+}
+
+/* An option given wins over the file; the file fills what was not given. */
+static int
+merge(struct wc_config *cfg, const char *key, const char **opt)
+{
+	char **f = NULL;
+	size_t i;
+
+	for (i = 0; wc_config_keys[i].name != NULL; i++)
+		if (strcmp(wc_config_keys[i].name, key) == 0)
+			f = (char **)((char *)cfg + wc_config_keys[i].offset);
+	if (f == NULL)
+		return -EINVAL;
+	if (*opt != NULL)
+		return wc_config_set(cfg, key, *opt);
+	*opt = *f;
+	return 0;
+}
+
+static int
+load_config(struct wipe_opts *o)
+{
+	const char *name = o->config ? o->config : getenv("WIPECERT_CONFIG");
+	unsigned line = 0;
+	int ret;
+
+	if (name == NULL || *name == '\0')
+		name = WC_CONFIG_DEFAULT;
+	ret = wc_config_load(&o->cfg, o->config, &line);
+	if (ret == -EINVAL && line > 0) {
+		cli_err("configuration '%s', line %u: unknown key, no '=', or "
+			"a key given twice", name, line);
+		return CLI_KEYCONF;
+	}
+	if (ret != 0) {
+		cli_err("cannot read the configuration '%s': %s", name,
+			strerror(-ret));
+		return CLI_KEYCONF;
+	}
+	if (merge(&o->cfg, "operator", &o->people.operator_name) ||
+	    merge(&o->cfg, "witness", &o->people.witness) ||
+	    merge(&o->cfg, "verifier", &o->people.verifier) ||
+	    merge(&o->cfg, "contract", &o->contract.number) ||
+	    merge(&o->cfg, "department", &o->contract.department) ||
+	    merge(&o->cfg, "contractor", &o->contract.contractor) ||
+	    merge(&o->cfg, "manager", &o->contract.manager) ||
+	    merge(&o->cfg, "output_dir", &o->outdir) ||
+	    merge(&o->cfg, "timezone", &o->tz) ||
+	    merge(&o->cfg, "register", &o->register_path)) {
+		cli_err("out of memory");
+		return CLI_IO;
+	}
+	if (o->outdir == NULL)
+		o->outdir = ".";
+	if (o->tz == NULL)
+		o->tz = WC_DEFAULT_TZ;
+	return CLI_OK;
 }
 
 static int
@@ -220,6 +290,33 @@ preflight(const struct wipe_opts *o)
 	return CLI_OK;
 }
 
+/*
+ * Tests only: "sim:SPEC" is a simulated drive (wipe/simdrive.h), honoured
+ * when WIPECERT_TEST_SIM=1 and never otherwise.  Returns -1 when path is
+ * not one, else an exit status.
+ */
+static int
+open_sim(struct job *j, const char *path)
+{
+	const char *env = getenv("WIPECERT_TEST_SIM");
+	int ret;
+
+	if (strncmp(path, "sim:", 4) != 0 || env == NULL ||
+	    strcmp(env, "1") != 0)
+		return -1;
+	ret = wipe_sim_open(path + 4, &j->dev);
+	j->fo.poll_ms = 20;	/* the simulation answers at once */
+	if (ret == 0)
+		ret = wipe_probe_contents(wipe_dev_fd(j->dev),
+					  j->dev->id.size_bytes, &j->before);
+	if (ret != 0) {
+		cli_err("cannot open the simulated drive '%s': %s", path,
+			strerror(-ret));
+		return ret == -EINVAL ? CLI_USAGE : CLI_IO;
+	}
+	return CLI_OK;
+}
+
 /* Identify, check and open one target.  Returns an exit status. */
 static int
 open_target(struct job *j, const char *path)
@@ -228,6 +325,9 @@ open_target(struct job *j, const char *path)
 	char why[512];
 	int ret;
 
+	ret = open_sim(j, path);
+	if (ret >= 0)
+		return ret;
 	ret = wipe_identify_path(path, &id);
 	if (ret == -ENOENT || ret == -ENOTDIR) {
 		cli_err("cannot open '%s': no such device or file", path);
@@ -282,6 +382,37 @@ confirm_word(const struct job *j)
 	return j->dev->id.serial[0] ? j->dev->id.serial : j->target;
 }
 
+/* What the drive itself said that matters before an erase. */
+static void
+show_drive(const struct job *j)
+{
+	const struct wipe_ident *id = &j->dev->id;
+	const struct wipe_hidden *h = &id->hidden;
+
+	fprintf(stderr, "  identity  %s\n", wipe_ident_source_name(id->source));
+	if (id->drive.passthru[0])
+		fprintf(stderr, "  note      %s\n", id->drive.passthru);
+	if (j->plan.scope[0])
+		fprintf(stderr, "  reaches   %s\n", j->plan.scope);
+	if (h->hpa_enabled == WIPE_YES || h->dco_present == WIPE_YES)
+		fprintf(stderr, "  HIDDEN    visible max LBA %lld, native %lld, "
+			"DCO %lld (-1: none): %s\n",
+			(long long)h->visible_max_lba,
+			(long long)h->native_max_lba,
+			(long long)h->dco_max_lba,
+			j->restore_hidden ? "will be RESTORED to the native "
+					    "capacity, then erased"
+					  : "left in place, so this erase "
+					    "cannot be certified "
+					    "(--restore-hidden)");
+	if (id->security.locked == WIPE_YES)
+		fprintf(stderr, "  LOCKED    ATA security: the password journal "
+			"in the output folder will be used\n");
+	else if (id->security.frozen == WIPE_YES)
+		fprintf(stderr, "  frozen    ATA security is frozen "
+			"(suspend/resume or hot-plug to unfreeze)\n");
+}
+
 static void
 show_target(const struct job *j)
 {
@@ -300,6 +431,7 @@ show_target(const struct job *j)
 		wipe_transport_name(id->transport), contents, j->plan.method,
 		wipe_nist_name(j->plan.nist), j->plan.npasses,
 		j->plan.npasses == 1 ? "" : "es", j->plan.reason);
+	show_drive(j);
 }
 
 static int
@@ -377,11 +509,19 @@ prepare(struct job *jobs, const struct wipe_opts *o, struct cert_tool *tool)
 		j->target = o->targets[i];
 		j->outdir = o->outdir;
 		j->vmode = o->vmode;
+		j->restore_hidden = o->restore_hidden;
+		j->iss = (struct issuer *)&o->iss;
 		st = open_target(j, j->target);
 		if (st != CLI_OK)
 			break;
 		ret = wipe_plan_make(&j->dev->id, o->method, o->verify_all,
 				     &j->plan);
+		if (ret == -EOPNOTSUPP) {
+			cli_err("refusing '%s' for '%s': %s", o->method,
+				j->target, j->plan.reason);
+			st = CLI_REFUSED;
+			break;
+		}
 		if (ret != 0) {
 			cli_err("cannot plan '%s' for '%s': %s", o->method,
 				j->target, strerror(-ret));
@@ -399,7 +539,18 @@ prepare(struct job *jobs, const struct wipe_opts *o, struct cert_tool *tool)
 		}
 	}
 	for (i = 0; st == CLI_OK && i < o->ntargets; i++)
+		st = preflight_custody(jobs[i].iss, &jobs[i]);
+	for (i = 0; st == CLI_OK && i < o->ntargets; i++)
 		st = confirm_one(&jobs[i], o, i);
+	/* A wipe cut off by power loss still leaves a trace (DESIGN §1). */
+	for (i = 0; st == CLI_OK && i < o->ntargets; i++) {
+		ret = issue_started(jobs[i].iss, &jobs[i], o->contract.number);
+		if (ret != 0) {
+			cli_err("cannot append to the register '%s': %s",
+				o->register_path, strerror(-ret));
+			st = CLI_IO;
+		}
+	}
 	return st;
 }
 
@@ -463,7 +614,26 @@ report(const struct job *jobs, size_t n)
 			printf("%s: %s\n  record %s\n  sha256 %s\n", j->target,
 			       cert_result_name(j->rec.result), j->record_path,
 			       j->record_sha256);
-		if (j->rec.result == CERT_ABORTED)
+		if (j->reg_seq > 0)
+			printf("  register entry %lld hash %s\n",
+			       (long long)j->reg_seq, j->reg_hash);
+		if (j->cert_path[0])
+			printf("  %s %s\n  sha256 %s\n",
+			       j->cert_kind == CERT_DOC_ERASURE ? "certificate"
+							       : "failure report",
+			       j->cert_path, j->cert_sha256);
+		if (j->reg_err != 0)
+			cli_err("'%s': cannot append to the register: %s",
+				j->target, strerror(-j->reg_err));
+		if (j->cert_err != 0)
+			cli_err("'%s': cannot issue the %s: %s", j->target,
+				j->rec.result == CERT_PASS ? "certificate"
+							   : "failure report",
+				strerror(-j->cert_err));
+		if (j->rec.result == CERT_ABORTED && j->fw.still_erasing)
+			cli_err("'%s': aborted, drive still erasing; let it "
+				"finish, then run the wipe again", j->target);
+		else if (j->rec.result == CERT_ABORTED)
 			cli_err("'%s': interrupted; the device is NOT erased, "
 				"run the wipe again", j->target);
 		else if (j->rec.result == CERT_FAIL)
@@ -485,12 +655,21 @@ cmd_wipe(int argc, char **argv)
 	int st;
 
 	memset(&o, 0, sizeof(o));
+	wc_config_init(&o.cfg);
+	if (issuer_init(&o.iss, &o.cfg) != 0)
+		return CLI_IO;
 	st = parse_args(&o, argc, argv);
 	if (st >= 0)
 		goto out;
-	st = check_args(&o);
+	st = load_config(&o);
+	if (st == CLI_OK)
+		st = check_args(&o);
 	if (st == CLI_OK)
 		st = preflight(&o);
+	if (st == CLI_OK) {
+		o.iss.register_path = o.register_path;
+		st = preflight_issuer(&o.iss);
+	}
 	if (st != CLI_OK)
 		goto out;
 	if (cert_tool_fill(&tool) != 0)
@@ -513,5 +692,7 @@ out:
 	free(jobs);
 	free(o.confirm);
 	free(o.asset);
+	issuer_release(&o.iss);
+	wc_config_release(&o.cfg);
 	return st;
 }

@@ -23,6 +23,11 @@ job_init(struct job *j)
 	wipe_engine_opts_default(&j->eo);
 	j->eo.stop = &cli_stop;
 	j->vmode = VFY_SAMPLE;
+	j->reg_seq = -1;
+	wipe_fw_opts_default(&j->fo);
+	j->fo.stop = &cli_stop;
+	wipe_fw_result_init(&j->fw);
+	vfy_markers_init(&j->markers);
 }
 
 void
@@ -38,6 +43,7 @@ job_release(struct job *j)
 	for (i = 0; i < WIPE_MAX_PASSES; i++)
 		vfy_result_release(&j->pass_vres[i]);
 	vfy_plan_release(&j->vplan);
+	vfy_markers_release(&j->markers);
 	wipe_contents_release(&j->before);
 	wipe_contents_release(&j->after);
 	wipe_dev_close(j->dev);
@@ -145,9 +151,12 @@ static enum cert_result
 decide(const struct job *j, int ret)
 {
 	unsigned i;
+	int drive = job_decide_drive(j, ret);
 
 	if (ret == -EINTR || cli_stop)
 		return CERT_ABORTED;
+	if (drive >= 0)
+		return (enum cert_result)drive;
 	if (ret != 0 || j->rec.passes_done != j->plan.npasses)
 		return CERT_FAIL;
 	for (i = 0; i < j->rec.passes_done; i++)
@@ -178,12 +187,15 @@ job_run(struct job *j)
 	j->rec.io_mode = j->dev->io_mode;
 	j->prog.npasses = j->plan.npasses;
 	j->prog.phase = WIPE_PHASE_ERASE;
-	ret = make_vplan(j);
+	ret = job_prepare_drive(j);
 	if (ret == 0)
-		ret = run_passes(j);
+		ret = make_vplan(j);
+	if (ret == 0)
+		ret = j->plan.tech == WIPE_TECH_OVERWRITE ? run_passes(j)
+							  : job_run_firmware(j);
 	if (ret != 0 && ret != -EINTR)
 		cert_job_error(&j->rec, "erase", -ret, "the erase stopped");
-	if (ret == 0)
+	if (ret == 0 && j->plan.tech == WIPE_TECH_OVERWRITE)
 		ret = run_verify(j);
 	if (ret != 0 && ret != -EINTR && j->rec.nerrors == 0)
 		cert_job_error(&j->rec, "verify", -ret, "verification failed");
@@ -205,6 +217,8 @@ job_run(struct job *j)
 	j->record_err = cert_record_write(j->outdir, &j->rec, j->record_path,
 					  sizeof(j->record_path),
 					  j->record_sha256);
+	if (j->record_err == 0)
+		issue_after_record(j->iss, j);
 	j->prog.phase = WIPE_PHASE_DONE;
 	switch (j->rec.result) {
 	case CERT_PASS:
@@ -217,7 +231,7 @@ job_run(struct job *j)
 		j->status = CLI_INTERRUPTED;
 		break;
 	}
-	if (j->record_err != 0)
+	if (j->record_err != 0 || j->reg_err != 0 || j->cert_err != 0)
 		j->status = cli_worse(j->status, CLI_IO);
 }
 

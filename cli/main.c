@@ -83,6 +83,14 @@ usage(FILE *f)
 	      "  wipe TARGET... [--method M] ...    erase, verify and "
 	      "record\n"
 	      "  verify TARGET --expect E [--full]  verification alone\n"
+	      "  probe --ata-identify|--nvme-id-ctrl FILE  decode a saved "
+	      "identify dump\n"
+	      "  cert verify|show|issue FILE        check, print or issue "
+	      "a certificate\n"
+	      "  key ca-init|init|csr|import|show   the root CA and "
+	      "signing keys\n"
+	      "  register verify|list|show|add|export  the media register "
+	      "(管理簿)\n"
 	      "\n"
 	      "'wipecert COMMAND --help' describes a command; "
 	      "see wipecert(8).\n",
@@ -114,6 +122,14 @@ main(int argc, char **argv)
 		return cmd_wipe(argc - 1, argv + 1);
 	if (strcmp(cmd, "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(cmd, "probe") == 0)
+		return cmd_probe(argc - 1, argv + 1);
+	if (strcmp(cmd, "cert") == 0)
+		return cmd_cert(argc - 1, argv + 1);
+	if (strcmp(cmd, "key") == 0)
+		return cmd_key(argc - 1, argv + 1);
+	if (strcmp(cmd, "register") == 0)
+		return cmd_register(argc - 1, argv + 1);
 	cli_err("unknown command '%s'", cmd);
 	usage(stderr);
 	return CLI_USAGE;

@@ -53,12 +53,13 @@ touches(const struct wc_range *r, size_t n, uint64_t off, size_t len)
 	return 0;
 }
 
-/* I/O must be sector-aligned and inside the device. */
+/* I/O must be sector-aligned and inside the device; only the partial
+ * sector at the very end of an image file may be shorter. */
 static int
 misused(struct fake *f, uint64_t off, size_t len)
 {
-	if (off % SECTOR != 0 || len % SECTOR != 0 || len == 0 ||
-	    off + len > f->size) {
+	if (off % SECTOR != 0 || len == 0 || off + len > f->size ||
+	    (len % SECTOR != 0 && off + len != f->size)) {
 		__atomic_fetch_add(&f->misuse, 1, __ATOMIC_RELAXED);
 		return 1;
 	}
@@ -372,8 +373,8 @@ test_stop_during(void **state)
 		assert_true(f->writes < 5 + w);
 		assert_true(res.bytes_written < WSIZE);
 		assert_true(res.bytes_written <= (uint64_t)f->writes * CHUNK);
-		/* What was written stays written: a final flush. */
-		assert_true(f->flushes >= 1);
+		/* No final flush after a stop: the pass is void anyway and
+		 * the run must end within a second. */
 		wipe_pass_result_release(&res);
 		fake_free(f);
 	}
@@ -588,8 +589,9 @@ test_readback_full(void **state)
 	f = filled(&p, size);
 	assert_int_equal(readback(f, &plan, &p, 2, &res), 0);
 	assert_true(vfy_result_ok(&res));
-	assert_int_equal(res.bytes_read, WSIZE);
-	assert_int_equal(f->bytes_read, WSIZE);
+	/* Every whole sector, and the 100-byte tail after them. */
+	assert_int_equal(res.bytes_read, WSIZE + 100);
+	assert_int_equal(f->bytes_read, WSIZE + 100);
 	vfy_result_release(&res);
 
 	/* Any byte counts, the last sector too. */

@@ -408,11 +408,28 @@ test_plan_methods(void **state)
 	make("dod-3pass", 1, &pl);
 	assert_int_equal(pl.verify_mask, 7);
 
-	/* Every listed name but auto resolves to itself. */
-	for (i = 0; wipe_method_names[i] != NULL; i++)
-		if (strcmp(wipe_method_names[i], "auto") != 0)
-			make(wipe_method_names[i], 0, &pl);
-	assert_true(i >= 8);
+	/*
+	 * Every listed overwrite name resolves to itself; a firmware one
+	 * (ata-, nvme-, scsi-) only when the drive reports it, and this
+	 * identity reports nothing.
+	 */
+	for (i = 0; wipe_method_names[i] != NULL; i++) {
+		const char *m = wipe_method_names[i];
+		struct wipe_ident id;
+
+		if (strcmp(m, "auto") == 0)
+			continue;
+		if (strncmp(m, "ata-", 4) != 0 && strncmp(m, "nvme-", 5) != 0 &&
+		    strncmp(m, "scsi-", 5) != 0) {
+			make(m, 0, &pl);
+			continue;
+		}
+		wipe_ident_init(&id);
+		id.transport = WIPE_TR_SATA;
+		assert_int_equal(wipe_plan_make(&id, m, 0, &pl), -EOPNOTSUPP);
+		assert_true(strlen(pl.reason) > 0);
+	}
+	assert_true(i >= 21);
 }
 
 static void

@@ -242,6 +242,8 @@ check_tail(struct reader_ctx *c)
 			break;
 		}
 	c->res->bytes_read += pl->tail;
+	if (c->prog != NULL)
+		__atomic_fetch_add(&c->prog->done, pl->tail, __ATOMIC_RELAXED);
 	wipe_patgen_free(g);
 	free(buf);
 	return ret < 0 ? ret : 0;

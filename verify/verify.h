@@ -95,4 +95,45 @@ int vfy_readback(struct wipe_dev *d, const struct vfy_plan *plan,
  */
 int vfy_probe_after(struct wipe_dev *d, struct wipe_contents *found);
 
+/*
+ * Markers for a firmware erase (DESIGN §5, verify/fingerprint.c): blank
+ * or trimmed media read the same before and after an erase, so random
+ * markers are written into the plan's extents first and only their
+ * SHA-256 digests kept, one per piece of at most VFY_MARKER_PIECE bytes
+ * (never the drive's data, never the markers' key).
+ */
+#define VFY_MARKER_PIECE (1024 * 1024)
+
+struct vfy_markers {
+	uint8_t (*digest)[32];	/* one per piece, in plan order */
+	size_t n;
+	uint64_t bytes;		/* bytes of markers written */
+	struct wc_ranges unwritable;	/* sectors no marker reached */
+};
+
+void vfy_markers_init(struct vfy_markers *m);
+void vfy_markers_release(struct vfy_markers *m);
+
+/*
+ * Write markers into every extent of plan (a full plan: the whole
+ * device) and flush.  Returns 0 (see m->unwritable), -EINTR, or -errno.
+ */
+int vfy_markers_write(struct wipe_dev *d, const struct vfy_plan *plan,
+		      const struct wipe_engine_opts *o,
+		      struct wipe_progress *prog, struct vfy_markers *m);
+
+/*
+ * After the erase: drop the page cache and read every piece back.  A
+ * piece whose digest still equals its marker's was not erased: its
+ * sectors go to res->mismatch.  When expect is not NULL (the technique
+ * promises a pattern: zeros after a block erase), every sector must also
+ * hold it.  Sectors that could not be marked or read go to
+ * res->unreadable.  Returns 0 (see res), -EINTR, or -errno.
+ */
+int vfy_markers_check(struct wipe_dev *d, const struct vfy_plan *plan,
+		      const struct vfy_markers *m,
+		      const struct wipe_pattern *expect,
+		      const struct wipe_engine_opts *o,
+		      struct wipe_progress *prog, struct vfy_result *res);
+
 #endif

@@ -1,8 +1,8 @@
 /*
  * method.c - erase methods by name and the plan for one target.
  *
- * Overwrite schemes only, for now; firmware techniques (ATA, NVMe, SCSI)
- * join this table when the command layer exists.  NIST SP 800-88 Rev. 2
+ * Overwrite schemes here; firmware techniques (ATA, NVMe, SCSI) are in
+ * wipe/firmware.c, which also makes `auto`'s choice.  NIST SP 800-88 Rev. 2
  * and IEEE 2883 say one pass suffices; multi-pass schemes are here
  * because clients ask for them by name.
  */
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wipe/fw.h"
 #include "wipe/wipe.h"
 
 /* A pass template: a byte pattern, or 'R' random, or 'C' complement of
@@ -59,7 +60,12 @@ static const struct method methods[] = {
 
 const char *const wipe_method_names[] = {
 	"auto", "zero", "one", "random", "dod-3pass", "dod-7pass", "gutmann",
-	"usb-2pass", NULL,
+	"usb-2pass", "ata-secure-erase", "ata-enhanced-erase",
+	"ata-sanitize-crypto", "ata-sanitize-block", "ata-sanitize-overwrite",
+	"nvme-format-user", "nvme-format-crypto", "nvme-sanitize-crypto",
+	"nvme-sanitize-block", "nvme-sanitize-overwrite",
+	"scsi-sanitize-crypto", "scsi-sanitize-block",
+	"scsi-sanitize-overwrite", NULL,
 };
 
 const char *
@@ -122,22 +128,28 @@ wipe_plan_make(const struct wipe_ident *id, const char *method,
 {
 	const struct method *m;
 	const char *reason = "requested by the operator";
+	char fallback[192], why[256];
 	int ret;
 
 	memset(plan, 0, sizeof(*plan));
 	if (wc_fmt(plan->requested, sizeof(plan->requested), "%s", method))
 		return -EINVAL;
+	if (wipe_fw_is_method(method))
+		return wipe_fw_plan(id, method, NULL, plan);
 	if (strcmp(method, "auto") == 0) {
 		if (wipe_ident_is_usb_flash(id)) {
 			method = "usb-2pass";
 			reason = "USB flash media: two-pass overwrite (Clear); "
 				 "flash has no Purge by overwrite, physical "
 				 "destruction recommended";
+		} else if (wipe_fw_auto(id, plan, fallback,
+					sizeof(fallback)) == 1) {
+			return 0;
 		} else {
 			method = "random";
-			reason = "no firmware erase available to wipecert for "
-				 "this target yet: one random overwrite "
-				 "pass (Clear)";
+			snprintf(why, sizeof(why), "%s: one random overwrite "
+				 "pass (Clear)", fallback);
+			reason = why;
 		}
 	}
 	m = method_find(method);

@@ -32,6 +32,11 @@ wipe_ident_init(struct wipe_ident *id)
 	id->hidden.native_max_lba = -1;
 	id->hidden.hpa_enabled = WIPE_UNKNOWN;
 	id->hidden.dco_present = WIPE_UNKNOWN;
+	id->hidden.dco_max_lba = -1;
+	id->security.expired = WIPE_UNKNOWN;
+	id->drive.checksum_ok = WIPE_UNKNOWN;
+	id->drive.hpa_feature = WIPE_UNKNOWN;
+	id->drive.dco_feature = WIPE_UNKNOWN;
 	id->security.supported = WIPE_UNKNOWN;
 	id->security.enabled = WIPE_UNKNOWN;
 	id->security.locked = WIPE_UNKNOWN;

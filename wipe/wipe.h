@@ -67,11 +67,18 @@ enum wipe_cap {
 /* Tri-state for facts that may not be known yet. */
 enum wipe_tri { WIPE_UNKNOWN = -1, WIPE_NO = 0, WIPE_YES = 1 };
 
+/*
+ * Hidden areas (ATA): visible = the current max LBA (IDENTIFY), native =
+ * READ NATIVE MAX ADDRESS EXT, dco = DEVICE CONFIGURATION IDENTIFY's max
+ * LBA.  hpa_enabled: an HPA hides sectors (native > visible);
+ * dco_present: a DCO hides sectors (dco > native).
+ */
 struct wipe_hidden {
 	int64_t visible_max_lba;	/* -1 unknown */
 	int64_t native_max_lba;		/* -1 unknown */
 	enum wipe_tri hpa_enabled;
 	enum wipe_tri dco_present;
+	int64_t dco_max_lba;		/* -1 unknown */
 };
 
 struct wipe_security {
@@ -79,6 +86,29 @@ struct wipe_security {
 	enum wipe_tri enabled;
 	enum wipe_tri locked;
 	enum wipe_tri frozen;
+	enum wipe_tri expired;		/* password attempt counter ran out */
+};
+
+/*
+ * What the drive itself reported beyond the common fields (ATA IDENTIFY,
+ * NVMe Identify, SCSI VPD), kept for the record and `wipecert probe`.
+ */
+struct wipe_drive {
+	enum wipe_tri checksum_ok;	/* ATA word 255; UNKNOWN: none */
+	enum wipe_tri hpa_feature;	/* ATA words 82/85 bit 10 */
+	enum wipe_tri dco_feature;	/* ATA words 83/86 bit 11 */
+	uint16_t rotation;		/* 1 solid state, else rpm; 0 unknown */
+	uint64_t user_sectors;		/* LBA48 (or LBA28) user sectors */
+	uint16_t erase_min;		/* SECURITY ERASE UNIT estimate, min */
+	uint16_t enhanced_erase_min;	/* 0 unknown */
+	uint32_t nsid;			/* NVMe: the target namespace */
+	uint32_t nn;			/* NVMe: namespaces on the controller */
+	uint16_t oacs;
+	uint32_t sanicap;
+	uint8_t fna;
+	uint64_t tnvmcap;		/* bytes (saturated at 2^64-1) */
+	uint64_t nsze;			/* namespace size, blocks */
+	char passthru[160];		/* why pass-through is unavailable */
 };
 
 /*
@@ -110,6 +140,7 @@ struct wipe_ident {
 	uint32_t caps;		/* enum wipe_cap */
 	struct wipe_hidden hidden;
 	struct wipe_security security;
+	struct wipe_drive drive;
 	char kind[32];		/* "disk", "zram", "ram", "partition", ... */
 };
 
@@ -183,10 +214,37 @@ int wipe_check_safety(const struct wipe_ident *id, char *why, size_t len);
 
 struct wipe_dev;
 
-/* Defined by the firmware command layer. */
+/* Defined by the firmware command layer (wipe/cmd.h). */
 struct wipe_ata_cmd;
 struct wipe_scsi_cmd;
 struct wipe_nvme_cmd;
+
+/*
+ * How one ATA, SCSI or NVMe command ended, with a human message: the one
+ * result of the command layer (wipe/sense.c fills it).
+ */
+enum wipe_cmd_kind {
+	WIPE_CMD_NONE = 0,
+	WIPE_CMD_ATA,
+	WIPE_CMD_SCSI,
+	WIPE_CMD_NVME,
+};
+
+struct wipe_cmd_status {
+	enum wipe_cmd_kind kind;
+	int ok;			/* the device reported success */
+	int err;		/* -errno: the command never reached it */
+	uint8_t ata_status;	/* ATA: status and error registers */
+	uint8_t ata_error;
+	uint8_t scsi_status;	/* SCSI: status byte, sense key/ASC/ASCQ */
+	uint8_t sense_key;
+	uint8_t asc;
+	uint8_t ascq;
+	uint8_t nvme_sct;	/* NVMe: status code type and code */
+	uint8_t nvme_sc;
+	uint8_t nvme_dnr;
+	char msg[160];		/* "ATA error 0x04 (ABRT), status 0x51" */
+};
 
 /*
  * Every access to a target goes through this table; the Linux
@@ -207,6 +265,8 @@ struct wipe_dev_ops {
 	int (*identify)(struct wipe_dev *d, struct wipe_ident *id);
 	int (*fd)(struct wipe_dev *d);	/* for libblkid; -1 if none */
 	void (*close)(struct wipe_dev *d);
+	/* Make the kernel re-read the capacity (after SET MAX), update id. */
+	int (*rescan)(struct wipe_dev *d);
 };
 
 enum wipe_io_mode {
@@ -242,6 +302,36 @@ ssize_t wipe_dev_pwrite(struct wipe_dev *d, const void *buf, size_t len,
 int wipe_dev_flush(struct wipe_dev *d);
 int wipe_dev_drop_cache(struct wipe_dev *d);
 int wipe_dev_fd(struct wipe_dev *d);
+int wipe_dev_rescan(struct wipe_dev *d);
+
+/*
+ * Ask the drive itself who it is (ATA IDENTIFY through SAT pass-through,
+ * NVMe Identify, SCSI INQUIRY/VPD) and fill d->id: identity source,
+ * strings, capacity, security, hidden areas, capabilities (caps).  Only
+ * transports that carry such commands are asked (SATA, SAS, SCSI, USB,
+ * NVMe); others keep the sysfs identity.  Returns 0 when the drive
+ * answered, -EOPNOTSUPP when no command path exists (d->id.drive.passthru
+ * says why), or another -errno.
+ */
+int wipe_drive_identify(struct wipe_dev *d);
+
+/*
+ * Decode saved identify data into id (no device): a 512-byte ATA
+ * IDENTIFY DEVICE buffer, or a 4096-byte NVMe Identify Controller with
+ * an optional Identify Namespace.  Returns 0 or -EINVAL (wrong length,
+ * or not identify data).
+ */
+int wipe_ident_from_ata(const void *buf, size_t len, struct wipe_ident *id);
+int wipe_ident_from_nvme(const void *ctrl, size_t len, const void *ns,
+			 size_t nslen, struct wipe_ident *id);
+
+/*
+ * A simulated drive (wipe/simdrive.c) behind the device interface, for
+ * tests and for `wipe sim:SPEC` when WIPECERT_TEST_SIM=1 (never in
+ * normal use).  SPEC is documented in wipe/simdrive.h.  Returns 0,
+ * -EINVAL (bad spec) or -ENOMEM.
+ */
+int wipe_sim_open(const char *spec, struct wipe_dev **out);
 
 /* Aligned allocation for I/O buffers (free with free()). */
 void *wipe_alloc_aligned(size_t align, size_t len);
@@ -307,6 +397,25 @@ const char *wipe_nist_name(enum wipe_nist n);	/* "Clear", ... */
 
 #define WIPE_MAX_PASSES 35
 
+/* What a plan does: overwrite passes, or one firmware command. */
+enum wipe_tech {
+	WIPE_TECH_OVERWRITE = 0,
+	WIPE_TECH_ATA_SECURITY,		/* SECURITY ERASE UNIT */
+	WIPE_TECH_ATA_SANITIZE,
+	WIPE_TECH_NVME_FORMAT,
+	WIPE_TECH_NVME_SANITIZE,
+	WIPE_TECH_SCSI_SANITIZE,
+};
+
+enum wipe_fw_action {
+	WIPE_FW_NONE = 0,
+	WIPE_FW_CRYPTO,		/* crypto scramble / erase, SES=2 */
+	WIPE_FW_BLOCK,		/* block erase */
+	WIPE_FW_OVERWRITE,	/* sanitize overwrite */
+	WIPE_FW_NORMAL,		/* security erase normal, SES=1 user data */
+	WIPE_FW_ENHANCED,	/* security erase enhanced */
+};
+
 struct wipe_plan {
 	char method[32];	/* the resolved method ("random") */
 	char requested[32];	/* as asked ("auto") */
@@ -317,6 +426,9 @@ struct wipe_plan {
 	struct wipe_pattern pass[WIPE_MAX_PASSES];
 	uint64_t verify_mask;	/* bit i: pass i is verified */
 	int destroy_recommended;	/* flash media: Clear only */
+	enum wipe_tech tech;		/* npasses is 0 for firmware */
+	enum wipe_fw_action action;
+	char scope[160];	/* what the command reaches ("all namespaces") */
 };
 
 /* Every method name, NULL-terminated, for --help and man pages. */
@@ -388,5 +500,121 @@ void wipe_pass_result_release(struct wipe_pass_result *r);
 int wipe_overwrite(struct wipe_dev *d, const struct wipe_pattern *p,
 		   const struct wipe_engine_opts *o, struct wipe_progress *prog,
 		   struct wipe_pass_result *res);
+
+/* ---- firmware erase (wipe/firmware.c, wipe/fwata.c, wipe/hidden.c) -- */
+
+/* One command of a firmware erase, as sent and as answered. */
+struct wipe_fw_step {
+	char name[48];		/* "SECURITY SET PASSWORD" */
+	char params[112];	/* exact parameters, "feature=0x0011 ..." */
+	struct wipe_cmd_status status;
+	uint64_t at_unix;
+};
+
+#define WIPE_FW_MAX_STEPS 24
+
+struct wipe_fw_result {
+	char command[64];	/* the erase command, "ATA SANITIZE ..." */
+	char params[160];	/* its exact parameters */
+	char completion[192];	/* the drive's final word, human */
+	struct wipe_cmd_status status;	/* the erase command's own status */
+	uint64_t start_unix;
+	uint64_t end_unix;
+	uint32_t timeout_s;	/* given to the blocking command */
+	uint32_t estimate_s;	/* the drive's own estimate, 0 unknown */
+	unsigned polls;
+	uint32_t progress_ppm;	/* last progress the drive reported */
+	int started;		/* the drive accepted the erase command */
+	int completed;		/* ... and reported success */
+	int failure_mode;	/* sanitize ended in its failure state */
+	int aborted;		/* waiting stopped by a signal */
+	int still_erasing;	/* ... while the drive goes on */
+	int frozen;		/* refused: security or sanitize frozen */
+	int unsupported;	/* the drive does not have the command */
+	/* ATA security erase */
+	int password_set;
+	int password_cleared;	/* security disabled again (erase or DISABLE) */
+	int recovered;		/* a journalled password unlocked the drive */
+	char journal[4096];	/* the password journal written ("" none) */
+	struct wipe_fw_step steps[WIPE_FW_MAX_STEPS];
+	unsigned nsteps;
+};
+
+void wipe_fw_result_init(struct wipe_fw_result *r);
+
+struct wipe_fw_opts {
+	const char *journal_dir;	/* ATA password journal: the record's
+					   folder (persistent storage) */
+	const char *record_id;		/* names the journal file */
+	volatile sig_atomic_t *stop;	/* stop waiting (the drive goes on) */
+	unsigned poll_ms;		/* between status polls (0: none) */
+};
+
+void wipe_fw_opts_default(struct wipe_fw_opts *o);
+
+/*
+ * Run the firmware erase of plan (plan->tech != WIPE_TECH_OVERWRITE) and
+ * wait for the drive to finish, updating prog (done/total in ppm of the
+ * drive's progress).  Every command and its status goes to res.  ATA
+ * Security Erase journals its password to o->journal_dir before setting
+ * it and never leaves the drive locked.  Returns 0 when the drive
+ * reported success, -EINTR when *o->stop ended the waiting (res says
+ * whether the drive is still erasing), -EOPNOTSUPP (unsupported or no
+ * pass-through), -EACCES (frozen or locked), -EIO (the drive reported
+ * failure), or another -errno.
+ */
+int wipe_fw_erase(struct wipe_dev *d, const struct wipe_plan *plan,
+		  const struct wipe_fw_opts *o, struct wipe_progress *prog,
+		  struct wipe_fw_result *res);
+
+/*
+ * The pattern the media must read after plan's technique, when it
+ * promises one: zeros after a block erase (DESIGN §5), after a sanitize
+ * overwrite with the zero pattern wipecert sends, and after a normal
+ * SECURITY ERASE UNIT (ATA writes binary zeros).  Returns 1 and fills p,
+ * or 0 when the result is up to the drive (crypto erase, Format NVM).
+ */
+int wipe_fw_promised(const struct wipe_plan *plan, struct wipe_pattern *p);
+
+/*
+ * A drive found locked by a wipe cut short (power loss): look in dir for
+ * a password journal of this drive (model and serial), UNLOCK and
+ * DISABLE PASSWORD with it.  Returns 0 (unlocked, security disabled; res
+ * records it), -ENOENT (no journal for this drive), -EACCES (the
+ * password was refused) or another -errno.
+ */
+int wipe_fw_recover_locked(struct wipe_dev *d, const char *dir,
+			   struct wipe_fw_result *res);
+
+/* Hidden areas before and after an optional restore. */
+struct wipe_hidden_result {
+	struct wipe_hidden before;
+	struct wipe_hidden after;
+	int checked;		/* native max could be read */
+	int present;		/* a hidden area is there (before) */
+	int restore_requested;
+	int restored;		/* after: visible == native == dco max */
+	uint64_t size_before;	/* bytes the kernel showed */
+	uint64_t size_after;
+	char message[256];	/* what was found or done, human */
+	struct wipe_fw_step steps[8];
+	unsigned nsteps;
+};
+
+/*
+ * Read the native max address (and DCO max) of d and decide whether a
+ * hidden area exists.  Returns 0 (see r->present), -EOPNOTSUPP when the
+ * drive cannot say (not ATA, no pass-through), or -errno.
+ */
+int wipe_hidden_check(struct wipe_dev *d, struct wipe_hidden_result *r);
+
+/*
+ * Restore the native capacity: SET MAX ADDRESS EXT (preceded by READ
+ * NATIVE MAX ADDRESS EXT) and DEVICE CONFIGURATION RESTORE, then make
+ * the kernel re-read the size and re-identify.  Returns 0 when the whole
+ * native capacity is visible and the new size was read back, -EACCES
+ * (frozen, e.g. DCO FREEZE LOCK), -EIO, or another -errno.
+ */
+int wipe_hidden_restore(struct wipe_dev *d, struct wipe_hidden_result *r);
 
 #endif

@@ -25,7 +25,7 @@ L=$WORK/list.json
 cp "$OUT" "$L"
 assert_json "$L" 'type == "array" and length >= 1' "list --json is a JSON array"
 assert_json "$L" 'map(select(.path == $d)) | length == 1' "$dev listed once" --arg d "$dev"
-assert_json "$L" 'map(keys_unsorted | map(select(. != "probe_error"))) | unique == [["path","name","kind","vendor","model","serial","firmware","wwn","size_bytes","logical_sector_size","physical_sector_size","transport","identity_source","rotational","removable","readonly","contents","refused"]]' \
+assert_json "$L" 'map(keys_unsorted | map(select(. != "probe_error"))) | unique == [["path","name","kind","vendor","model","serial","firmware","wwn","size_bytes","logical_sector_size","physical_sector_size","transport","identity_source","rotational","removable","readonly","contents","refused","security","hidden_areas","drive_reported"]]' \
 	"every object has the documented keys in the documented order"
 D=$WORK/dev.json
 jq --arg d "$dev" '.[] | select(.path == $d)' "$L" >"$D"
