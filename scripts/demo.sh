@@ -1,13 +1,19 @@
 #!/bin/bash
-# demo.sh - `make demo`: erase a demo disk image and write its record.
+# demo.sh - `make demo`: the main job on a built-in demo disk.
 #
-# Makes a 256 MiB image with a GPT, one partition at 1 MiB and an ext4
+# Makes (once) a demo root CA, a technician key with a demo passphrase
+# file, and demo/wipecert.conf pointing at them; records the medium's
+# custody in the register (received, taken out, returned); makes a
+# 256 MiB image with a GPT, one partition at 1 MiB and an ext4
 # filesystem "WARD-DATA" holding a few files; as root attaches it to a
 # loop device (detached again on every exit path), otherwise uses the
 # image file itself; erases it with --method auto, verifies it against
-# its record, shows that libblkid finds nothing, and removes the image.
-# What stays in demo/: the records (<id>.json) and demo.log, a
-# transcript of the last run.  Exits non-zero if any step failed.
+# its record, shows that libblkid finds nothing, verifies the signed
+# certificate and the register, and removes the image.
+# What stays in demo/: the record (<id>.json), the signed certificate
+# (<id>.pdf), root-ca.pem, register.jsonl, wipecert.conf, keys/ and
+# demo.log, a transcript of the last run.  Exits non-zero if any step
+# failed.
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,10 +49,12 @@ trap 'cleanup; echo "demo: terminated"; exit 143' TERM HUP
 trap '' PIPE
 
 # Start clean: leftovers of an earlier run (an image still attached after
-# a kill -9, the old transcript); records of earlier runs stay.
+# a kill -9), and the outputs of the last run, so that demo/ shows one
+# run.  The keys stay (key files are never overwritten).
 mkdir -p "$demo" || exit 1
 cleanup
-rm -f "$log"
+rm -f "$log" "$demo"/*.json "$demo"/*.pdf "$demo"/register.jsonl \
+	"$demo"/*.ata-password
 mkdir -p "$work" || exit 1
 
 # The transcript: tee ignores ^C, so that it outlives the rest.
@@ -80,6 +88,75 @@ finish() {
 	wait "$teepid" 2>/dev/null
 	exit "$status"
 }
+
+step "0. Keys and configuration (demo only: a real root CA stays offline)"
+keys=$demo/keys
+pass=$keys/passphrase
+mkdir -p "$keys" && chmod 700 "$keys"
+if [ ! -f "$keys/tech.key" ] || [ ! -f "$keys/tech.pem" ] ||
+    [ ! -f "$demo/root-ca.pem" ]; then
+	rm -f "$keys"/* "$demo/root-ca.pem"
+	(umask 077 && printf 'demo passphrase: not for real use\n' >"$pass")
+	args=(key ca-init --ca-key "$keys/root-ca.key"
+		--ca-cert "$demo/root-ca.pem" --org "Example Contractor K.K."
+		--name "Example Contractor Root CA" --passphrase-file "$pass")
+	showq ./wipecert "${args[@]}"
+	"$wipecert" "${args[@]}" || { fail "key ca-init"; finish; }
+	args=(key init --ca-key "$keys/root-ca.key"
+		--ca-cert "$demo/root-ca.pem" --key "$keys/tech.key"
+		--cert "$keys/tech.pem" --name "山田 太郎"
+		--org "Example Contractor K.K." --passphrase-file "$pass"
+		--ca-passphrase-file "$pass")
+	showq ./wipecert "${args[@]}"
+	"$wipecert" "${args[@]}" || { fail "key init"; finish; }
+else
+	echo "(reusing the demo keys in $keys)"
+fi
+conf=$demo/wipecert.conf
+{
+	echo "# wipecert.conf(5) for the demo; paths are relative to the"
+	echo "# repository, where make demo runs."
+	echo "contract = NRM-2025-0042"
+	echo "addressee = 練馬区長"
+	echo "department = 練馬区 総務部情報政策課"
+	echo "manager = 練馬 次郎"
+	echo "contractor = Example Contractor K.K."
+	echo "contractor_address = 東京都練馬区豊玉北6-12-1 (架空)"
+	echo "contractor_representative = 代表取締役 例 太郎"
+	echo "operator = 山田 太郎"
+	echo "operator_title = データ消去技術者"
+	echo "operator_contact = 03-0000-0000"
+	echo "location = 練馬区役所 本庁舎 (demo)"
+	echo "witness = 練馬 花子"
+	echo "media_source = 練馬区 (契約終了に伴う返却媒体)"
+	echo "classification = 機密性2"
+	echo "destination = 練馬区へ返却"
+	echo "key = $keys/tech.key"
+	echo "certificate = $keys/tech.pem"
+	echo "chain = $demo/root-ca.pem"
+	echo "root_ca = $demo/root-ca.pem"
+	echo "passphrase_file = $pass"
+	echo "register = $demo/register.jsonl"
+	echo "output_dir = $demo"
+} >"$conf"
+show "cat $conf"
+cat "$conf"
+export WIPECERT_CONFIG=$conf
+
+step "0b. Custody: the ward hands the disk over; it is taken out and back"
+args=(register add received --asset-tag NRM-HDD-0001
+	--from "練馬区 総務部情報政策課" --description "業務用ディスク (demo image)"
+	--type HDD --classification 機密性2 --stored-info "住民台帳 (架空データ)"
+	--received-by "山田 太郎")
+showq ./wipecert "${args[@]}"
+"$wipecert" "${args[@]}" || fail "register add received"
+args=(register add takeout --asset-tag NRM-HDD-0001 --taken-by "山田 太郎"
+	--approver "練馬 次郎" --purpose "データ消去" --destination "消去作業室")
+showq ./wipecert "${args[@]}"
+"$wipecert" "${args[@]}" || fail "register add takeout"
+args=(register add return --asset-tag NRM-HDD-0001 --confirmed-by "練馬 花子")
+showq ./wipecert "${args[@]}"
+"$wipecert" "${args[@]}" || fail "register add return"
 
 step "1. A 256 MiB disk image: GPT, one partition at 1 MiB, ext4 'WARD-DATA'"
 src=$work/files
@@ -124,9 +201,7 @@ fi
 
 step "3. Erase $target with --method auto, verify, write the record"
 args=(wipe "$target" --method auto --yes --confirm "$target"
-	--output-dir "$demo" --operator "山田 太郎" --witness "練馬 花子"
-	--contract "NRM-2025-0042" --department "総務部情報政策課"
-	--contractor "Example Contractor K.K." --asset-tag "NRM-HDD-0001")
+	--asset-tag "NRM-HDD-0001")
 showq ./wipecert "${args[@]}"
 "$wipecert" "${args[@]}" >"$work/wipe.out"
 rc=$?
@@ -183,7 +258,26 @@ echo
 echo "record: $root/$rec"
 echo "sha256: $sum"
 
-step "7. Clean up: detach and remove the image"
+step "7. The signed certificate and the register"
+pdf=${rec%.json}.pdf
+if [ -f "$pdf" ]; then
+	show "./wipecert cert verify $pdf --ca $demo/root-ca.pem"
+	"$wipecert" cert verify "$pdf" --ca "$demo/root-ca.pem" ||
+		fail "cert verify exited $?"
+	if command -v pdfsig >/dev/null 2>&1; then
+		show "pdfsig $pdf"
+		pdfsig "$pdf" 2>&1 | grep -E 'Common Name|Signature Validation|Total document'
+	fi
+else
+	fail "no certificate $pdf"
+fi
+show "./wipecert register verify --ca $demo/root-ca.pem"
+"$wipecert" register verify --ca "$demo/root-ca.pem" ||
+	fail "register verify exited $?"
+show "./wipecert register list"
+"$wipecert" register list || fail "register list"
+
+step "8. Clean up: detach and remove the image"
 if [ -n "$dev" ]; then
 	show "losetup -d $dev"
 	losetup -d "$dev" || fail "losetup -d $dev"
