@@ -119,6 +119,7 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all build/runstat
 	@bench/bench.sh
+	@bench/cert.sh
 	@$(MAKE) --no-print-directory bench-register
 
 # One register append (fsync included) and verifying 10,000 entries.
