@@ -140,24 +140,6 @@ cert_passphrase_get(const char *file, const char *prompt, int confirm,
 	return ret;
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 keys_write_new(const char *path, const void *data, size_t len, mode_t mode)
 {
@@ -167,7 +149,7 @@ keys_write_new(const char *path, const void *data, size_t len, mode_t mode)
 		  mode);
 	if (fd < 0)
 		return -errno;
-	ret = write_all(fd, data, len);
+	ret = wc_write_all(fd, data, len);
 	if (ret == 0 && fchmod(fd, mode) != 0)
 		ret = -errno;
 	if (ret == 0 && fsync(fd) != 0)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "certs/pdfobj.h"
+#include "lib/lib.h"
 
 #define INT_LIMIT 1000000000000000LL
 
@@ -39,18 +40,6 @@ static int
 is_digit(uint8_t c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static int
-hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 void
@@ -181,7 +170,7 @@ hex_end(const uint8_t *p, size_t n, size_t *pos)
 	size_t i = *pos + 1;
 
 	while (i < n && p[i] != '>') {
-		if (hexval(p[i]) < 0 && !is_ws(p[i]))
+		if (wc_hexval(p[i]) < 0 && !is_ws(p[i]))
 			return -EINVAL;
 		i++;
 	}
@@ -295,8 +284,8 @@ name_decode(const uint8_t *p, const struct pdf_val *v, char *buf,
 		uint8_t c = p[i];
 
 		if (c == '#' && i + 2 < v->off + v->len) {
-			hi = hexval(p[i + 1]);
-			lo = hexval(p[i + 2]);
+			hi = wc_hexval(p[i + 1]);
+			lo = wc_hexval(p[i + 2]);
 			if (hi >= 0 && lo >= 0) {
 				c = (uint8_t)(hi << 4 | lo);
 				i += 2;
@@ -453,7 +442,7 @@ pdf_string_decode(const uint8_t *p, const struct pdf_val *v, uint8_t *out,
 		ret = literal_decode(p, v, out, cap, &k);
 	} else if (v->type == PDF_HEXSTRING) {
 		for (i = v->off + 1; i < v->off + v->len - 1 && ret == 0; i++) {
-			if ((d = hexval(p[i])) < 0)
+			if ((d = wc_hexval(p[i])) < 0)
 				continue;
 			if (hi < 0) {
 				hi = d;

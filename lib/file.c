@@ -11,8 +11,8 @@
 
 #include "lib/lib.h"
 
-static int
-write_all(int fd, const void *data, size_t len)
+int
+wc_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 	ssize_t n;
@@ -24,6 +24,8 @@ write_all(int fd, const void *data, size_t len)
 				continue;
 			return -errno;
 		}
+		if (n == 0)
+			return -EIO;
 		p += n;
 		len -= (size_t)n;
 	}
@@ -59,16 +61,24 @@ wc_write_file_new(const char *dir, const char *name, const void *data,
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		return -errno;
-	ret = write_all(fd, data, len);
+	ret = wc_write_all(fd, data, len);
 	if (ret == 0 && fchmod(fd, mode) != 0)
 		ret = -errno;
 	if (ret == 0 && fsync(fd) != 0)
 		ret = -errno;
 	if (close(fd) != 0 && ret == 0)
 		ret = -errno;
-	/* link() never replaces an existing file. */
-	if (ret == 0 && link(tmp, final) != 0)
+	/*
+	 * link() never replaces an existing file.  FAT (the technician
+	 * USB's data partition) has no links, but renames without
+	 * replacing.
+	 */
+	if (ret == 0 && link(tmp, final) != 0) {
 		ret = -errno;
+		if (ret == -EPERM || ret == -EOPNOTSUPP)
+			ret = renameat2(AT_FDCWD, tmp, AT_FDCWD, final,
+					RENAME_NOREPLACE) == 0 ? 0 : -errno;
+	}
 	unlink(tmp);
 	if (ret == 0)
 		ret = fsync_dir(dir);
@@ -78,42 +88,31 @@ wc_write_file_new(const char *dir, const char *name, const void *data,
 }
 
 int
-wc_read_file(const char *path, size_t max, char **out, size_t *outlen)
+wc_read_fd(int fd, size_t max, char **out, size_t *outlen)
 {
 	struct stat st;
 	char *buf = NULL;
 	size_t have = 0;
 	ssize_t n;
-	int fd, ret;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fstat(fd, &st) != 0)
 		return -errno;
-	if (fstat(fd, &st) != 0) {
-		ret = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = -EINVAL;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
-		ret = -EFBIG;
-		goto out;
-	}
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((uint64_t)st.st_size > max)
+		return -EFBIG;
 	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (buf == NULL)
+		return -ENOMEM;
 	while (have < (size_t)st.st_size) {
-		n = read(fd, buf + have, (size_t)st.st_size - have);
+		n = pread(fd, buf + have, (size_t)st.st_size - have,
+			  (off_t)have);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ret = -errno;
-			goto out;
+			free(buf);
+			return -errno;
 		}
 		if (n == 0)
 			break;
@@ -121,12 +120,21 @@ wc_read_file(const char *path, size_t max, char **out, size_t *outlen)
 	}
 	buf[have] = '\0';
 	*out = buf;
-	buf = NULL;
 	if (outlen != NULL)
 		*outlen = have;
-	ret = 0;
-out:
-	free(buf);
+	return 0;
+}
+
+int
+wc_read_file(const char *path, size_t max, char **out, size_t *outlen)
+{
+	int fd, ret;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = wc_read_fd(fd, max, out, outlen);
 	close(fd);
 	return ret;
 }

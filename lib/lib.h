@@ -91,6 +91,15 @@ int wc_write_file_new(const char *dir, const char *name, const void *data,
  */
 int wc_read_file(const char *path, size_t max, char **out, size_t *outlen);
 
+/* The same from an open descriptor (from its start; a regular file). */
+int wc_read_fd(int fd, size_t max, char **out, size_t *outlen);
+
+/* write() all of data, retrying short writes and EINTR.  0 or -errno. */
+int wc_write_all(int fd, const void *data, size_t len);
+
+/* The value of one hex digit, or -1. */
+int wc_hexval(int c);
+
 /*
  * A sorted list of disjoint sector ranges (bad or mismatching LBAs).
  * Adjacent and overlapping ranges merge.  At most WC_RANGES_MAX ranges

@@ -95,8 +95,8 @@ wc_hex(char *out, const uint8_t *in, size_t n)
 	out[2 * n] = '\0';
 }
 
-static int
-hexval(char c)
+int
+wc_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -116,8 +116,8 @@ wc_unhex(uint8_t *out, size_t n, const char *in)
 	if (strlen(in) != 2 * n)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
-		hi = hexval(in[2 * i]);
-		lo = hexval(in[2 * i + 1]);
+		hi = wc_hexval((unsigned char)in[2 * i]);
+		lo = wc_hexval((unsigned char)in[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);

@@ -161,25 +161,6 @@ read_tail(int fd, const char *fingerprint, struct tail *t)
 	return ret;
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* The `recovered` entry for a torn tail. */
 static int
 recovered_body(const struct tail *t, struct json_object **out)
@@ -250,7 +231,7 @@ undo(int fd, const struct tail *t)
 	if (ftruncate(fd, (off_t)t->end) != 0)
 		return;
 	if (t->torn_len > 0)
-		(void)write_all(fd, t->torn, t->torn_len);
+		(void)wc_write_all(fd, t->torn, t->torn_len);
 	(void)fsync(fd);
 }
 
@@ -330,7 +311,7 @@ reg_append(const char *path, const struct reg_signer *s, enum reg_kind kind,
 		ret = -errno;
 		goto out;
 	}
-	ret = write_all(fd, lines.p, lines.len);
+	ret = wc_write_all(fd, lines.p, lines.len);
 	if (ret == 0 && fsync(fd) != 0)
 		ret = -errno;
 	if (ret != 0) {

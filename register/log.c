@@ -17,10 +17,6 @@
 int
 reg_read_locked(const char *path, char **text, size_t *len)
 {
-	struct stat st;
-	size_t have = 0;
-	ssize_t n;
-	char *buf = NULL;
 	int fd, ret = 0;
 
 	*text = NULL;
@@ -34,35 +30,8 @@ reg_read_locked(const char *path, char **text, size_t *len)
 			goto out;
 		}
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		ret = -EINVAL;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > REG_FILE_MAX) {
-		ret = -EFBIG;
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	while (have < (size_t)st.st_size) {
-		n = read(fd, buf + have, (size_t)st.st_size - have);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ret = n < 0 ? -errno : -EIO;
-			goto out;
-		}
-		have += (size_t)n;
-	}
-	buf[have] = '\0';
-	*text = buf;
-	*len = have;
-	buf = NULL;
+	ret = wc_read_fd(fd, REG_FILE_MAX, text, len);
 out:
-	free(buf);
 	close(fd);
 	return ret;
 }
