@@ -131,6 +131,32 @@ assert_out "$id.pdf" "cert issue names the file"
 wcert cert issue --config "$D/wc.conf" "$rec"
 assert_rc 3 "cert issue refuses to replace an existing certificate"
 
+# ---- what the text says (pdftotext) --------------------------------------
+
+if command -v pdftotext >/dev/null 2>&1; then
+	run pdftotext -enc UTF-8 "$pdf" -
+	assert_out "データ消去証明書" "pdftotext: データ消去証明書"
+	assert_out "Certificate of Data Erasure" "pdftotext: Certificate of Data Erasure"
+	assert_out "$id" "pdftotext: the record id"
+	assert_out "$rsha" "pdftotext: the record's SHA-256"
+	assert_out "練総契第123号" "pdftotext: the contract number"
+	# A drive with a serial: the simulated one (tests only).
+	mkdir -p "$D/sim"
+	WIPECERT_TEST_SIM=1 run "$WIPECERT" wipe "sim:ata,ssd,size=16M" \
+		--method zero --yes --confirm SIM-0001 --output-dir "$D/sim" \
+		--config "$D/wc.conf"
+	assert_rc 0 "wipe of a simulated drive with a certificate"
+	simpdf=$(find "$D/sim" -name '*.pdf' | head -n 1)
+	if [ -n "$simpdf" ]; then
+		run pdftotext -enc UTF-8 "$simpdf" -
+		assert_out "SIM-0001" "pdftotext: the drive's serial"
+	else
+		not_ok "no certificate for the simulated drive"
+	fi
+else
+	say "skipped: pdftotext checks (poppler-utils missing)"
+fi
+
 # ---- checked by others ---------------------------------------------------
 
 run pdfsig "$pdf"
