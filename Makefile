@@ -13,7 +13,7 @@ VERSION := 0.1.0
 CC ?= cc
 PREFIX ?= /usr/local
 
-PKGS := blkid json-c openssl libqrencode zlib zbar
+PKGS := blkid json-c openssl libqrencode zlib zbar ncursesw
 # libnvme: headers only (structure layouts and constants), not linked.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libnvme 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf

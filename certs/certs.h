@@ -190,7 +190,21 @@ int cert_record_expect_buf(const char *buf, size_t len,
 enum cert_doc {
 	CERT_DOC_ERASURE = 0,	/* データ消去証明書, <id>.pdf */
 	CERT_DOC_FAILURE,	/* 消去不能報告書, <id>.failure.pdf */
+	CERT_DOC_DESTRUCTION,	/* 物理破壊証明書, <id>.destruction.pdf */
+	CERT_DOC_REPORT,	/* 返還・処分完了報告書 (第22条) */
+	CERT_DOC_LEDGER,	/* 記録媒体管理簿, landscape */
 };
+
+/*
+ * The JSON each document is rendered from and carries: the record
+ * (above) for erasure certificates and failure reports, and for the
+ * others (wipecert-record(5), wipecert-report(8), wipecert-register(8)):
+ */
+#define CERT_DESTRUCTION_SCHEMA "wipecert.destruction/1"
+#define CERT_REPORT_SCHEMA "wipecert.report/1"
+#define CERT_LEDGER_SCHEMA "wipecert.ledger/1"
+#define CERT_MAX_PHOTOS 4
+#define CERT_PHOTO_MAX (16 * 1024 * 1024)	/* bytes of one photo */
 
 /* What a certificate prints besides the record itself. */
 struct cert_render_in {
@@ -205,17 +219,66 @@ struct cert_render_in {
 	const char *register_hash;	/* that entry's hash, hex, or NULL */
 	const char *font_path;		/* TrueType (IPAexGothic) */
 	time_t issued;
+	/* destruction: the photo files, in the order the record lists them */
+	const char *const *photos;
+	size_t nphotos;
 };
 
 /*
- * Render the (unsigned) certificate or failure report for a record.
- * The record is parsed and checked here; fields missing from both the
- * record and cfg print as "—".  Returns 0 and a malloc'd PDF, or
- * -EINVAL (not a record, or wrong kind for its result), -ENOENT (font),
- * -ENOMEM, -EIO (libharu).
+ * Render the (unsigned) document of kind in->kind for its JSON.  It is
+ * parsed and checked here (schema, id, result for the kind, SHA-256;
+ * a destruction's photos must be the files the record hashed); fields
+ * missing from both the JSON and cfg print as "—".  Returns 0 and a
+ * malloc'd PDF, or -EINVAL (not such a document, or wrong kind for its
+ * result, or a photo that is not the one recorded), -ENOENT (font or
+ * photo), -ENOMEM, -EIO (libharu).
  */
 int cert_pdf_render(const struct cert_render_in *in, uint8_t **pdf,
 		    size_t *len);
+
+/* ---- physical destruction (certs/destruction.c) ---------------------- */
+
+/* What one destruction was; NULL or "" fields are written as null. */
+struct cert_destruction {
+	char id[37];
+	time_t issued;
+	const char *timezone;
+	struct cert_contract contract;
+	struct cert_people people;	/* operator and witness */
+	struct cert_tool tool;
+	const char *asset_tag;
+	const struct wipe_ident *ident;	/* read from the device, or NULL */
+	/* typed in when the medium cannot be read (ident NULL) */
+	const char *media_type, *vendor, *model, *serial, *capacity;
+	const char *method;		/* shred crush drill degauss other */
+	const char *method_text;	/* what "other" was; optional else */
+	const char *place;
+	time_t when;			/* of the destruction */
+	const char *note;
+	const char *photos[CERT_MAX_PHOTOS];	/* JPEG or PNG files */
+	size_t nphotos;
+	/* the failed erasure it follows (物理破壊へ切替), or record_id NULL */
+	const char *prior_record_id;
+	uint64_t prior_entry;		/* its erasure entry, 0 unknown */
+};
+
+/* 1 when m is shred, crush, drill, degauss or other. */
+int cert_destroy_method_valid(const char *m);
+/* "細断 (shredding)", …; NULL for an unknown method. */
+const char *cert_destroy_method_text(const char *m);
+
+/*
+ * Build the wipecert.destruction/1 record (wipecert-record(5)), reading
+ * each photo to name its type and SHA-256.  Returns 0 and a new object,
+ * -EINVAL (a bad method, other without text, a photo that is neither
+ * JPEG nor PNG or larger than CERT_PHOTO_MAX, more than 4 photos),
+ * -ENOENT, -ENOMEM or -errno.
+ */
+int cert_destruction_build(const struct cert_destruction *d,
+			   struct json_object **out);
+
+/* The record's media type of a drive: "hdd", "ssd", "usb-flash", … */
+const char *cert_media_type(const struct wipe_ident *id);
 
 /* An unlocked signing key with its certificate and issuing chain. */
 struct cert_signer;

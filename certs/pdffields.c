@@ -15,8 +15,9 @@
 #define LIST_MAX 8		/* ranges, items or errors printed per list */
 #define PASSES_MAX 40
 
-void
-cert_sb_time(struct cert_sb *b, const char *s)
+/* The date and clock of s; 1 when s was a time, 0 when printed as is. */
+static int
+sb_date(struct cert_sb *b, const char *s)
 {
 	struct cert_date d;
 	char date[96], clock[48];
@@ -25,9 +26,24 @@ cert_sb_time(struct cert_sb *b, const char *s)
 	    cert_wareki(date, sizeof(date), &d) != 0 ||
 	    cert_clock(clock, sizeof(clock), &d) != 0) {
 		cert_sb_or_none(b, s);
-		return;
+		return 0;
 	}
-	cert_sb_add(b, "%s %s [", date, clock);
+	cert_sb_add(b, "%s %s", date, clock);
+	return 1;
+}
+
+void
+cert_sb_date(struct cert_sb *b, const char *s)
+{
+	(void)sb_date(b, s);
+}
+
+void
+cert_sb_time(struct cert_sb *b, const char *s)
+{
+	if (!sb_date(b, s))
+		return;
+	cert_sb_add(b, " [");
 	cert_sb_text(b, s);
 	cert_sb_add(b, "]");
 }

@@ -1,9 +1,10 @@
 /*
  * pdflayout.h - private helpers of the certificate renderer: dates in
  * 和暦, times in the record's zone, the addressee's honorific, UTF-8
- * decoding and Japanese line breaking by measured width.
- *
- * All of it is pure: buffers in, results out, nothing printed.
+ * decoding and Japanese line breaking by measured width (pdflayout.c,
+ * pure: buffers in, results out, nothing printed); and the canvas every
+ * document is drawn on, with text, boxes, seal boxes, tables and page
+ * numbers (pdfcanvas.c).
  */
 #ifndef WIPECERT_CERTS_PDFLAYOUT_H
 #define WIPECERT_CERTS_PDFLAYOUT_H
@@ -11,6 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+
+#include <hpdf.h>
+
+#include "certs/ttfsubset.h"
 
 /* A civil date and time with its UTC offset (minutes east of UTC). */
 struct cert_date {
@@ -88,5 +93,138 @@ int cert_break_lines(const char *text, double width, cert_measure_fn measure,
 
 /* 1 if cp may not start a line (行頭禁則), 0 if it may. */
 int cert_kinsoku_no_start(uint32_t cp);
+
+/* ---- the canvas (pdfcanvas.c) ---------------------------------------
+ *
+ * A document is laid out twice by the same code: first "collecting",
+ * which draws nothing and only notes every character shown (widths are
+ * estimates then), so that the font can be subset before libharu sees
+ * it; then, after cert_cv_start(), for real.  Errors are sticky in err:
+ * drawing after one does nothing harmful, and cert_cv_save() reports it.
+ */
+#define CERT_A4_W 595.276
+#define CERT_A4_H 841.89
+#define CERT_CV_MAX_LINES 64	/* lines of one paragraph or cell */
+#define CERT_CV_LEAD 1.32	/* line height / font size */
+
+struct cert_canvas {
+	HPDF_Doc pdf;
+	HPDF_Font jp;			/* the subset Japanese font */
+	HPDF_Font mono;			/* Courier, for hex digits */
+	HPDF_Page page;			/* the page drawn on */
+	HPDF_Page *pages;		/* every page so far */
+	unsigned npages;
+	unsigned max_pages;		/* one more: err = -E2BIG */
+	double w, h;			/* page size in points */
+	int landscape;
+	int collecting;
+	int err;			/* first error, -errno */
+	HPDF_STATUS hpdf_err;		/* first libharu error */
+	uint8_t used[8192];		/* BMP code points shown */
+	char *font_buf;			/* the whole TrueType font */
+	size_t font_len;
+	struct cert_ttf font;		/* a view of it */
+};
+
+/*
+ * Read the font (NULL or "": IPAexGothic's Debian path) and get ready
+ * for the collecting pass: A4, landscape or not, at most max_pages
+ * pages.  Returns 0, -ENOENT, -EINVAL (not a usable TrueType font) or
+ * -ENOMEM.  Release with cert_cv_release() either way.
+ */
+int cert_cv_open(struct cert_canvas *cv, const char *font_path,
+		 int landscape, unsigned max_pages);
+/*
+ * End the collecting pass: create the document, load the font subset
+ * to the characters collected (and printable ASCII) and Courier.
+ * Returns 0, -EINVAL, -ENOMEM or -EIO.
+ */
+int cert_cv_start(struct cert_canvas *cv);
+void cert_cv_release(struct cert_canvas *cv);
+
+/* A new page (counted only while collecting).  Returns 0 or cv->err. */
+int cert_cv_add_page(struct cert_canvas *cv);
+
+/* Width of s[0..n) in font f at size, in points, as it is shown. */
+double cert_cv_width(struct cert_canvas *cv, HPDF_Font f, double size,
+		     const char *s, size_t n);
+/* One line of text, baseline at y; gray 0 black .. 1 white. */
+void cert_cv_put(struct cert_canvas *cv, HPDF_Font f, double size, double x,
+		 double y, const char *s, size_t n, double gray);
+void cert_cv_put_str(struct cert_canvas *cv, HPDF_Font f, double size,
+		     double x, double y, const char *s);
+/* A rectangle, stroked gray, filled when fill < 1 (gray level). */
+void cert_cv_box(struct cert_canvas *cv, double x, double y, double w,
+		 double h, double fill);
+/* A thick dark frame, for what a reader must not miss. */
+void cert_cv_frame(struct cert_canvas *cv, double x, double y, double w,
+		   double h);
+/*
+ * Text broken into lines of width w, the first line's top at ytop,
+ * drawn only when draw is set; align 0 left, 1 centre, 2 right.  At
+ * most CERT_CV_MAX_LINES lines.  Returns the height.
+ */
+double cert_cv_para(struct cert_canvas *cv, HPDF_Font f, double size,
+		    double x, double ytop, double w, const char *text,
+		    int draw, int align, double gray);
+/* The same with at most max_lines lines, the last ending in "…". */
+double cert_cv_para_max(struct cert_canvas *cv, HPDF_Font f, double size,
+			double x, double ytop, double w, const char *text,
+			int draw, int align, double gray, int max_lines);
+/* A square seal box (印) of side size, its top-left corner at (x, ytop). */
+void cert_cv_seal(struct cert_canvas *cv, double x, double ytop,
+		  double size);
+/*
+ * Footers of every page: left text and a right-aligned Courier text at
+ * margin mx, and "N枚中M枚目 (page M of N)" centred when there are two
+ * pages or more.
+ */
+void cert_cv_footers(struct cert_canvas *cv, double mx, const char *left,
+		     const char *right);
+/* Title, creator and creation date (JST) of the document. */
+void cert_cv_info(struct cert_canvas *cv, const char *title,
+		  const char *creator, time_t issued);
+/*
+ * Write the document.  Returns 0 and a malloc'd PDF, cv->err, -EIO (a
+ * libharu error) or -ENOMEM.
+ */
+int cert_cv_save(struct cert_canvas *cv, uint8_t **out, size_t *len);
+
+/* ---- tables ---------------------------------------------------------- */
+
+struct cert_col {
+	double w;			/* width in points */
+	const char *ja;			/* header, Japanese */
+	const char *en;			/* header, English (may be NULL) */
+	int mono;			/* cells in Courier (hex, ids) */
+};
+
+struct cert_table {
+	const struct cert_col *cols;
+	size_t ncols;
+	double x;			/* left edge */
+	double size;			/* cell font size */
+	double head_size;		/* header font size */
+	double bottom;			/* no row goes below this */
+	int max_lines;			/* per cell; 0: CERT_CV_MAX_LINES */
+	double fill;			/* row background, 1: none */
+	/* Start a new page and return the y where the table goes on. */
+	double (*new_page)(void *ctx);
+	void *ctx;
+};
+
+/* Height of the header row and of one row of cells (ncols strings). */
+double cert_cv_table_head_h(struct cert_canvas *cv,
+			    const struct cert_table *t);
+double cert_cv_table_row_h(struct cert_canvas *cv, const struct cert_table *t,
+			   const char *const *cells);
+/*
+ * Draw the header row, then nrows rows of ncols cells each (row r's
+ * cells at cells[r * ncols]); a row that does not fit above t->bottom
+ * goes on a new page, under a repeated header.  *y is the top on entry
+ * and the bottom on return.  Returns 0 or cv->err.
+ */
+int cert_cv_table(struct cert_canvas *cv, const struct cert_table *t,
+		  const char *const *cells, size_t nrows, double *y);
 
 #endif

@@ -71,6 +71,8 @@ cert_sb_text(struct cert_sb *b, const char *s)
 	uint32_t cp;
 
 	sb_grow(b, WC_MIN(n, (size_t)CERT_VALUE_MAX) + 4);
+	if (!b->err)
+		b->p[b->len] = '\0';	/* s may be empty */
 	while (!b->err && i < n) {
 		if (b->len - start >= CERT_VALUE_MAX - 4) {
 			cert_sb_add(b, "…");
@@ -203,6 +205,18 @@ is_uuid(const char *s)
 	return 1;
 }
 
+/* The schema of each kind of document and the result it requires. */
+static const struct {
+	const char *schema;
+	const char *result;		/* NULL: any */
+} doc_kinds[] = {
+	[CERT_DOC_ERASURE] = { CERT_RECORD_SCHEMA, "pass" },
+	[CERT_DOC_FAILURE] = { CERT_RECORD_SCHEMA, "fail" },
+	[CERT_DOC_DESTRUCTION] = { CERT_DESTRUCTION_SCHEMA, "destroyed" },
+	[CERT_DOC_REPORT] = { CERT_REPORT_SCHEMA, NULL },
+	[CERT_DOC_LEDGER] = { CERT_LEDGER_SCHEMA, NULL },
+};
+
 /* The record's schema, id, result for this kind, and SHA-256. */
 static int
 check_record(const struct cert_render_in *in, struct json_object *rec,
@@ -210,13 +224,15 @@ check_record(const struct cert_render_in *in, struct json_object *rec,
 {
 	const char *schema = cert_js(rec, "schema");
 	const char *id = cert_js(rec, "id"), *result = cert_js(rec, "result");
-	const char *want = in->kind == CERT_DOC_ERASURE ? "pass" : "fail";
+	const char *want;
 	uint8_t sum[32];
 
-	if (schema == NULL || strcmp(schema, CERT_RECORD_SCHEMA) != 0 ||
-	    !is_uuid(id) || result == NULL || strcmp(result, want) != 0)
+	if ((unsigned)in->kind >= WC_ARRAY_SIZE(doc_kinds))
 		return -EINVAL;
-	if (in->kind != CERT_DOC_ERASURE && in->kind != CERT_DOC_FAILURE)
+	want = doc_kinds[in->kind].result;
+	if (schema == NULL || strcmp(schema, doc_kinds[in->kind].schema) ||
+	    !is_uuid(id) ||
+	    (want != NULL && (result == NULL || strcmp(result, want) != 0)))
 		return -EINVAL;
 	wc_sha256(in->record_text, in->record_len, sum);
 	wc_hex(m->sha256, sum, sizeof(sum));
@@ -229,8 +245,8 @@ check_record(const struct cert_render_in *in, struct json_object *rec,
 
 /* ---- rows ---------------------------------------------------------- */
 
-static char *
-sb_take(struct cert_sb *b)
+char *
+cert_sb_take(struct cert_sb *b)
 {
 	char *p;
 
@@ -254,7 +270,7 @@ cert_model_row(struct cert_model *m, enum cert_row_kind kind, const char *ja,
 
 	if (m->nrows >= CERT_MAX_ROWS) {
 		if (b != NULL)
-			free(sb_take(b));
+			free(cert_sb_take(b));
 		return -ENOMEM;
 	}
 	r = &m->rows[m->nrows];
@@ -262,22 +278,23 @@ cert_model_row(struct cert_model *m, enum cert_row_kind kind, const char *ja,
 	r->ja = ja;
 	r->en = en;
 	r->value = NULL;
-	if (kind != CERT_ROW_SECTION && (r->value = sb_take(b)) == NULL)
+	r->table = 0;
+	if (kind != CERT_ROW_SECTION && (r->value = cert_sb_take(b)) == NULL)
 		return -ENOMEM;
 	m->nrows++;
 	return 0;
 }
 
-static int
-section(struct cert_model *m, const char *ja, const char *en)
+int
+cert_model_section(struct cert_model *m, const char *ja, const char *en)
 {
 	return cert_model_row(m, CERT_ROW_SECTION, ja, en, NULL);
 }
 
 /* A row of one text field: the first of a and b that is set, else —. */
-static int
-text_row(struct cert_model *m, const char *ja, const char *en,
-	 const char *a, const char *b)
+int
+cert_model_text(struct cert_model *m, const char *ja, const char *en,
+		const char *a, const char *b)
 {
 	struct cert_sb sb = { 0 };
 
@@ -286,27 +303,27 @@ text_row(struct cert_model *m, const char *ja, const char *en,
 }
 
 /* A hex value (or a UUID) in Courier, anything else as text. */
-static int
-mono_row(struct cert_model *m, const char *ja, const char *en,
-	 const char *value)
+int
+cert_model_mono(struct cert_model *m, const char *ja, const char *en,
+		const char *value)
 {
 	size_t n = value != NULL ? strlen(value) : 0;
 	int ret;
 
-	ret = text_row(m, ja, en, value, NULL);
+	ret = cert_model_text(m, ja, en, value, NULL);
 	if (ret == 0 && n > 0 && n <= 64 &&
 	    strspn(value, "0123456789abcdefABCDEF-") == n)
 		m->rows[m->nrows - 1].kind = CERT_ROW_MONO;
 	return ret;
 }
 
-static char *
-dup_text(const char *a, const char *b)
+char *
+cert_model_dup(const char *a, const char *b)
 {
 	struct cert_sb sb = { 0 };
 
 	cert_sb_or_none(&sb, a != NULL && *a != '\0' ? a : b);
-	return sb_take(&sb);
+	return cert_sb_take(&sb);
 }
 
 static char *
@@ -316,7 +333,7 @@ labelled(const char *label, const char *value)
 
 	cert_sb_add(&sb, "%s", label);
 	cert_sb_or_none(&sb, value);
-	return sb_take(&sb);
+	return cert_sb_take(&sb);
 }
 
 /* ---- the parts of the document ------------------------------------- */
@@ -339,9 +356,9 @@ issue_date(const struct cert_render_in *in, struct json_object *rec,
 	return cert_wareki(m->issue_date, sizeof(m->issue_date), &d);
 }
 
-static int
-header(const struct cert_render_in *in, struct json_object *rec,
-       struct cert_model *m)
+int
+cert_model_header(const struct cert_render_in *in, struct json_object *rec,
+		  struct cert_model *m)
 {
 	const struct wc_config *cfg = in->cfg;
 	struct json_object *c = cert_j(rec, "contract", json_type_object);
@@ -354,13 +371,13 @@ header(const struct cert_render_in *in, struct json_object *rec,
 				     : cert_js(c, "department"));
 	if (ret != 0)
 		return ret;
-	m->addressee = dup_text(buf, NULL);
+	m->addressee = cert_model_dup(buf, NULL);
 	m->issuer_address = labelled("住所 ", cfg->contractor_address);
-	m->issuer_company = dup_text(cert_js(c, "contractor"),
-				     cfg->contractor);
+	m->issuer_company = cert_model_dup(cert_js(c, "contractor"),
+					   cfg->contractor);
 	m->issuer_representative =
 		labelled("代表者 ", cfg->contractor_representative);
-	m->footer = dup_text("wipecert " WIPECERT_VERSION, NULL);
+	m->footer = cert_model_dup("wipecert " WIPECERT_VERSION, NULL);
 	if (m->addressee == NULL || m->issuer_address == NULL ||
 	    m->issuer_company == NULL || m->issuer_representative == NULL ||
 	    m->footer == NULL)
@@ -368,19 +385,19 @@ header(const struct cert_render_in *in, struct json_object *rec,
 	return issue_date(in, rec, m);
 }
 
-static int
-record_rows(struct json_object *rec, struct cert_model *m)
+int
+cert_model_record_rows(struct json_object *rec, struct cert_model *m)
 {
 	struct json_object *is = cert_j(rec, "issued", json_type_object);
 	struct cert_sb sb = { 0 };
 	int ret, sync = cert_jb(is, "clock_synchronized");
 
-	ret = section(m, "証明対象の記録", "Record certified");
+	ret = cert_model_section(m, "証明対象の記録", "Record certified");
 	if (ret == 0)
-		ret = mono_row(m, "記録ID", "Record ID", m->id);
+		ret = cert_model_mono(m, "記録ID", "Record ID", m->id);
 	if (ret == 0)
-		ret = mono_row(m, "記録のSHA-256", "SHA-256 of the record",
-			       m->sha256);
+		ret = cert_model_mono(m, "記録のSHA-256", "SHA-256 of the record",
+				      m->sha256);
 	cert_sb_time(&sb, cert_js(is, "time"));
 	cert_sb_add(&sb, "\n時刻源 time source: ");
 	cert_sb_or_none(&sb, cert_js(is, "time_source"));
@@ -394,18 +411,18 @@ record_rows(struct json_object *rec, struct cert_model *m)
 	return ret;
 }
 
-static int
-contract_rows(const struct wc_config *cfg, struct json_object *rec,
-	      struct cert_model *m)
+int
+cert_model_contract_rows(const struct wc_config *cfg,
+			 struct json_object *rec, struct cert_model *m)
 {
 	struct json_object *c = cert_j(rec, "contract", json_type_object);
 	struct cert_sb sb = { 0 };
 	int ret;
 
-	ret = section(m, "契約", "Contract");
+	ret = cert_model_section(m, "契約", "Contract");
 	if (ret == 0)
-		ret = text_row(m, "契約番号", "Contract number",
-			       cert_js(c, "number"), cfg->contract);
+		ret = cert_model_text(m, "契約番号", "Contract number",
+				      cert_js(c, "number"), cfg->contract);
 	cert_sb_add(&sb, "情報保護に関する特記事項 第18条⑺ 及び 第22条\n"
 			 "Special provisions on information protection, "
 			 "Article 18 (7) and Article 22");
@@ -413,14 +430,16 @@ contract_rows(const struct wc_config *cfg, struct json_object *rec,
 		ret = cert_model_row(m, CERT_ROW_ITEM, "根拠条項",
 				     "Contract provisions", &sb);
 	if (ret == 0)
-		ret = text_row(m, "所管課", "Ward department",
-			       cert_js(c, "department"), cfg->department);
+		ret = cert_model_text(m, "所管課", "Ward department",
+				      cert_js(c, "department"),
+				      cfg->department);
 	if (ret == 0)
-		ret = text_row(m, "受託者", "Contractor",
-			       cert_js(c, "contractor"), cfg->contractor);
+		ret = cert_model_text(m, "受託者", "Contractor",
+				      cert_js(c, "contractor"),
+				      cfg->contractor);
 	if (ret == 0)
-		ret = text_row(m, "管理責任者", "Responsible manager",
-			       cert_js(c, "manager"), cfg->manager);
+		ret = cert_model_text(m, "管理責任者", "Responsible manager",
+				      cert_js(c, "manager"), cfg->manager);
 	free(sb.p);
 	return ret;
 }
@@ -433,31 +452,34 @@ people_rows(const struct wc_config *cfg, struct json_object *rec,
 	struct json_object *c = cert_j(rec, "contract", json_type_object);
 	int ret;
 
-	ret = section(m, "作業者", "Person performing sanitization");
+	ret = cert_model_section(m, "作業者", "Person performing sanitization");
 	if (ret == 0)
-		ret = text_row(m, "氏名", "Name", cert_js(p, "operator"),
-			       cfg->operator_name);
+		ret = cert_model_text(m, "氏名", "Name", cert_js(p, "operator"),
+				      cfg->operator_name);
 	if (ret == 0)
-		ret = text_row(m, "役職", "Title", cfg->operator_title, NULL);
+		ret = cert_model_text(m, "役職", "Title", cfg->operator_title,
+				      NULL);
 	if (ret == 0)
-		ret = text_row(m, "所属", "Organisation",
-			       cert_js(c, "contractor"), cfg->contractor);
+		ret = cert_model_text(m, "所属", "Organisation",
+				      cert_js(c, "contractor"),
+				      cfg->contractor);
 	if (ret == 0)
-		ret = text_row(m, "作業場所", "Location", cfg->location, NULL);
+		ret = cert_model_text(m, "作業場所", "Location", cfg->location,
+				      NULL);
 	if (ret == 0)
-		ret = text_row(m, "連絡先", "Contact", cfg->operator_contact,
-			       NULL);
+		ret = cert_model_text(m, "連絡先", "Contact",
+				      cfg->operator_contact, NULL);
 	if (ret == 0)
-		ret = text_row(m, "立会者", "Witness", cert_js(p, "witness"),
-			       cfg->witness);
+		ret = cert_model_text(m, "立会者", "Witness",
+				      cert_js(p, "witness"), cfg->witness);
 	if (ret == 0)
-		ret = text_row(m, "検証確認者", "Verified by",
-			       cert_js(p, "verifier"), cfg->verifier);
+		ret = cert_model_text(m, "検証確認者", "Verified by",
+				      cert_js(p, "verifier"), cfg->verifier);
 	return ret;
 }
 
-static const char *
-media_type(const char *t)
+const char *
+cert_media_type_name(const char *t)
 {
 	static const char *const names[][2] = {
 		{ "hdd", "ハードディスク (HDD)" },
@@ -498,28 +520,35 @@ sb_decimal_size(struct cert_sb *b, uint64_t n)
 			    units[u]);
 }
 
-static int
-media_table(struct json_object *media, struct cert_model *m)
+int
+cert_model_media_table(struct json_object *media, struct cert_model *m)
 {
 	struct cert_sb sb = { 0 };
 	int64_t size;
 	char human[32];
 	size_t i;
 
-	m->media[CERT_MEDIA_TAG] = dup_text(cert_js(media, "asset_tag"), NULL);
+	m->media[CERT_MEDIA_TAG] = cert_model_dup(cert_js(media, "asset_tag"),
+						  NULL);
 	m->media[CERT_MEDIA_TYPE] =
-		dup_text(media_type(cert_js(media, "type")), NULL);
-	m->media[CERT_MEDIA_MAKE] = dup_text(cert_js(media, "vendor"), NULL);
-	m->media[CERT_MEDIA_MODEL] = dup_text(cert_js(media, "model"), NULL);
-	m->media[CERT_MEDIA_SERIAL] = dup_text(cert_js(media, "serial"), NULL);
+		cert_model_dup(cert_media_type_name(cert_js(media, "type")),
+			       NULL);
+	m->media[CERT_MEDIA_MAKE] = cert_model_dup(cert_js(media, "vendor"),
+						   NULL);
+	m->media[CERT_MEDIA_MODEL] = cert_model_dup(cert_js(media, "model"),
+						    NULL);
+	m->media[CERT_MEDIA_SERIAL] = cert_model_dup(cert_js(media, "serial"),
+						     NULL);
 	if (cert_ji(media, "size_bytes", &size) && size >= 0) {
 		sb_decimal_size(&sb, (uint64_t)size);
 		wc_human_bytes(human, sizeof(human), (uint64_t)size);
 		cert_sb_add(&sb, "\n(%s)", human);
+	} else if (cert_js(media, "capacity") != NULL) {
+		cert_sb_text(&sb, cert_js(media, "capacity"));	/* typed */
 	} else {
 		cert_sb_add(&sb, CERT_NONE);
 	}
-	m->media[CERT_MEDIA_SIZE] = sb_take(&sb);
+	m->media[CERT_MEDIA_SIZE] = cert_sb_take(&sb);
 	for (i = 0; i < CERT_MEDIA_COLS; i++)
 		if (m->media[i] == NULL)
 			return -ENOMEM;
@@ -556,15 +585,15 @@ media_rows(const struct wc_config *cfg, struct json_object *rec,
 	struct cert_sb sb = { 0 };
 	int ret;
 
-	ret = section(m, "記録媒体", "Media");
+	ret = cert_model_section(m, "記録媒体", "Media");
 	if (ret == 0)
-		ret = media_table(media, m);
+		ret = cert_model_media_table(media, m);
 	if (ret == 0)
-		ret = text_row(m, "媒体の出所", "Source", cfg->media_source,
-			       NULL);
+		ret = cert_model_text(m, "媒体の出所", "Source", cfg->media_source,
+				      NULL);
 	if (ret == 0)
-		ret = text_row(m, "機密区分", "Classification",
-			       cfg->classification, NULL);
+		ret = cert_model_text(m, "機密区分", "Classification",
+				      cfg->classification, NULL);
 	cert_sb_or_none(&sb, cert_js(media, "transport"));
 	cert_sb_add(&sb, ", ");
 	cert_sb_or_none(&sb, cert_js(media, "path"));
@@ -598,19 +627,21 @@ media_rows(const struct wc_config *cfg, struct json_object *rec,
 	return ret;
 }
 
-static int
-signature_rows(const struct cert_render_in *in, struct cert_model *m)
+int
+cert_model_signature_rows(const struct cert_render_in *in,
+			  struct cert_model *m)
 {
 	struct cert_sb sb = { 0 };
 	int ret;
 
-	ret = section(m, "電子署名・管理簿", "Signature and register");
+	ret = cert_model_section(m, "電子署名・管理簿", "Signature and register");
 	if (ret == 0)
-		ret = text_row(m, "署名者", "Signer", in->signer_name, NULL);
+		ret = cert_model_text(m, "署名者", "Signer", in->signer_name,
+				      NULL);
 	if (ret == 0)
-		ret = mono_row(m, "署名者証明書のSHA-256",
-			       "Signer certificate fingerprint",
-			       in->signer_fingerprint);
+		ret = cert_model_mono(m, "署名者証明書のSHA-256",
+				      "Signer certificate fingerprint",
+				      in->signer_fingerprint);
 	if (in->register_seq >= 0)
 		cert_sb_add(&sb, "第%lld号 (entry No. %lld)",
 			    (long long)in->register_seq,
@@ -621,26 +652,26 @@ signature_rows(const struct cert_render_in *in, struct cert_model *m)
 		ret = cert_model_row(m, CERT_ROW_ITEM, "管理簿の記載番号",
 				     "Register entry", &sb);
 	if (ret == 0)
-		ret = mono_row(m, "管理簿の記載ハッシュ", "Register entry hash",
+		ret = cert_model_mono(m, "管理簿の記載ハッシュ", "Register entry hash",
 			       in->register_seq >= 0 ? in->register_hash
 						     : NULL);
 	free(sb.p);
 	return ret;
 }
 
-static int
-signers(const struct wc_config *cfg, struct json_object *rec,
-	struct cert_model *m)
+int
+cert_model_signers(const struct wc_config *cfg, struct json_object *rec,
+		   struct cert_model *m)
 {
 	struct json_object *p = cert_j(rec, "people", json_type_object);
 	struct json_object *c = cert_j(rec, "contract", json_type_object);
 
 	m->signers[CERT_SIGN_OPERATOR] =
-		dup_text(cert_js(p, "operator"), cfg->operator_name);
+		cert_model_dup(cert_js(p, "operator"), cfg->operator_name);
 	m->signers[CERT_SIGN_MANAGER] =
-		dup_text(cert_js(c, "manager"), cfg->manager);
+		cert_model_dup(cert_js(c, "manager"), cfg->manager);
 	m->signers[CERT_SIGN_WITNESS] =
-		dup_text(cert_js(p, "witness"), cfg->witness);
+		cert_model_dup(cert_js(p, "witness"), cfg->witness);
 	if (m->signers[0] == NULL || m->signers[1] == NULL ||
 	    m->signers[2] == NULL)
 		return -ENOMEM;
@@ -680,7 +711,7 @@ remarks(struct json_object *rec, struct cert_model *m)
 	if (mode != NULL && strcmp(mode, "none") == 0)
 		cert_sb_add(&sb, "\n読み戻しによる検証は行っていません。 "
 				 "No read-back verification was done.");
-	m->remarks = sb_take(&sb);
+	m->remarks = cert_sb_take(&sb);
 	return m->remarks == NULL ? -ENOMEM : 0;
 }
 
@@ -715,11 +746,11 @@ build(const struct cert_render_in *in, struct json_object *rec,
 	int ret;
 
 	titles(m);
-	ret = header(in, rec, m);
+	ret = cert_model_header(in, rec, m);
 	if (ret == 0)
-		ret = record_rows(rec, m);
+		ret = cert_model_record_rows(rec, m);
 	if (ret == 0)
-		ret = contract_rows(cfg, rec, m);
+		ret = cert_model_contract_rows(cfg, rec, m);
 	if (ret == 0)
 		ret = people_rows(cfg, rec, m);
 	if (ret == 0)
@@ -729,11 +760,28 @@ build(const struct cert_render_in *in, struct json_object *rec,
 	if (ret == 0 && m->kind == CERT_DOC_FAILURE)
 		ret = cert_model_failure(m, rec);
 	if (ret == 0)
-		ret = signature_rows(in, m);
+		ret = cert_model_signature_rows(in, m);
 	if (ret == 0)
-		ret = signers(cfg, rec, m);
+		ret = cert_model_signers(cfg, rec, m);
 	if (ret == 0)
 		ret = remarks(rec, m);
+	return ret;
+}
+
+int
+cert_model_parse(const struct cert_render_in *in, struct cert_model *m,
+		 struct json_object **rec)
+{
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	*rec = NULL;
+	if (in == NULL)
+		return -EINVAL;
+	m->kind = in->kind;
+	ret = parse_record(in->record_text, in->record_len, rec);
+	if (ret == 0)
+		ret = check_record(in, *rec, m);
 	return ret;
 }
 
@@ -748,25 +796,56 @@ cert_model_build(const struct cert_render_in *in, struct cert_model *m)
 	memset(m, 0, sizeof(*m));
 	if (in == NULL)
 		return -EINVAL;
-	m->kind = in->kind;
 	copy = *in;
 	if (copy.cfg == NULL) {
 		wc_config_init(&empty);
 		copy.cfg = &empty;
 	}
-	ret = parse_record(in->record_text, in->record_len, &rec);
-	if (ret == 0)
-		ret = check_record(&copy, rec, m);
-	if (ret == 0)
+	ret = cert_model_parse(&copy, m, &rec);
+	if (ret == 0 && in->kind == CERT_DOC_DESTRUCTION)
+		ret = cert_model_destruction(&copy, rec, m);
+	else if (ret == 0 && in->kind == CERT_DOC_REPORT)
+		ret = cert_model_report(&copy, rec, m);
+	else if (ret == 0 && in->kind == CERT_DOC_LEDGER)
+		ret = -EINVAL;	/* cert_ledger_render() */
+	else if (ret == 0)
 		ret = build(&copy, rec, m);
 	json_object_put(rec);
 	return ret;
 }
 
+int
+cert_model_table(struct cert_model *m, const struct cert_col *cols,
+		 size_t ncols, size_t nrows, struct cert_tab **tab)
+{
+	struct cert_tab *t;
+	int ret;
+
+	*tab = NULL;
+	if (m->ntables >= CERT_MAX_TABLES)
+		return -E2BIG;
+	t = &m->tables[m->ntables];
+	t->cells = calloc(nrows * ncols + 1, sizeof(char *));
+	if (t->cells == NULL)
+		return -ENOMEM;
+	t->cols = cols;
+	t->ncols = ncols;
+	t->nrows = nrows;
+	ret = cert_model_row(m, CERT_ROW_TABLE, "", "", &(struct cert_sb){ 0 });
+	if (ret != 0) {
+		free(t->cells);
+		memset(t, 0, sizeof(*t));
+		return ret;
+	}
+	m->rows[m->nrows - 1].table = m->ntables++;
+	*tab = t;
+	return 0;
+}
+
 void
 cert_model_release(struct cert_model *m)
 {
-	size_t i;
+	size_t i, j;
 
 	if (m == NULL)
 		return;
@@ -782,5 +861,14 @@ cert_model_release(struct cert_model *m)
 	free(m->issuer_representative);
 	free(m->remarks);
 	free(m->footer);
+	for (i = 0; i < m->ntables; i++) {
+		for (j = 0; j < m->tables[i].nrows * m->tables[i].ncols; j++)
+			free(m->tables[i].cells[j]);
+		free(m->tables[i].cells);
+	}
+	for (i = 0; i < m->nphotos; i++) {
+		free(m->photos[i].data);
+		free(m->photos[i].caption);
+	}
 	memset(m, 0, sizeof(*m));
 }

@@ -13,8 +13,11 @@
 #include <hpdf.h>
 
 #include "certs/certs.h"
+#include "certs/pdflayout.h"
 
 #define CERT_MAX_ROWS 80
+#define CERT_PAGE_MX 42.0	/* left and right margins (portrait) */
+#define CERT_CONTENT_W (CERT_A4_W - 2 * CERT_PAGE_MX)
 #define CERT_VALUE_MAX 2048	/* bytes of one printed value */
 #define CERT_NONE "—"		/* a field missing from record and config */
 
@@ -23,6 +26,9 @@ enum cert_row_kind {
 	CERT_ROW_ITEM,		/* label and value */
 	CERT_ROW_MONO,		/* label and a hex value printed in Courier */
 	CERT_ROW_MEDIA,		/* the media table */
+	CERT_ROW_TABLE,		/* a table of rows: tables[table] */
+	CERT_ROW_PHOTOS,	/* the photo grid */
+	CERT_ROW_ALERT,		/* full-width text in a heavy frame */
 };
 
 struct cert_row {
@@ -30,6 +36,25 @@ struct cert_row {
 	const char *ja;
 	const char *en;
 	char *value;
+	size_t table;		/* CERT_ROW_TABLE: index into tables */
+};
+
+#define CERT_MAX_TABLES 4
+
+/* A table of a model: columns (static) and nrows × ncols owned cells. */
+struct cert_tab {
+	const struct cert_col *cols;
+	size_t ncols;
+	char **cells;
+	size_t nrows;
+};
+
+/* A photo of a destruction: the file's bytes, checked against the record. */
+struct cert_photo {
+	char *data;
+	size_t len;
+	int png;		/* else JPEG */
+	char *caption;
 };
 
 enum {
@@ -68,6 +93,13 @@ struct cert_model {
 	char *signers[CERT_SIGN_BOXES];
 	char *remarks;
 	char *footer;			/* tool and version */
+	/* what other documents change (NULL: the certificate's) */
+	const char *number_label;	/* "証明書番号 Certificate No. " */
+	const char *signer_titles[CERT_SIGN_BOXES];
+	struct cert_tab tables[CERT_MAX_TABLES];
+	size_t ntables;
+	struct cert_photo photos[CERT_MAX_PHOTOS];
+	size_t nphotos;
 };
 
 /*
@@ -77,6 +109,13 @@ struct cert_model {
  * cert_model_release() in every case.
  */
 int cert_model_build(const struct cert_render_in *in, struct cert_model *m);
+/*
+ * Only parse and check in's JSON (schema, id, result, SHA-256) into
+ * m->id and m->sha256; *rec is the parsed JSON (caller puts it).  The
+ * same returns; release m with cert_model_release().
+ */
+int cert_model_parse(const struct cert_render_in *in, struct cert_model *m,
+		     struct json_object **rec);
 void cert_model_release(struct cert_model *m);
 
 /* ---- shared by pdfmodel.c and pdffields.c ------------------------- */
@@ -108,6 +147,56 @@ int cert_jb(struct json_object *o, const char *key);	/* -1, 0, 1 */
 /* Add a row whose value is b's text (b is emptied).  0 or -ENOMEM. */
 int cert_model_row(struct cert_model *m, enum cert_row_kind kind,
 		   const char *ja, const char *en, struct cert_sb *b);
+/* b's text, handed over (b is emptied); NULL on allocation failure. */
+char *cert_sb_take(struct cert_sb *b);
+/* A copy of the first of a and b that is set, else "—" (untrusted text). */
+char *cert_model_dup(const char *a, const char *b);
+/* Rows: a heading; one text field (first of a, b; else —); hex in Courier. */
+int cert_model_section(struct cert_model *m, const char *ja, const char *en);
+int cert_model_text(struct cert_model *m, const char *ja, const char *en,
+		    const char *a, const char *b);
+int cert_model_mono(struct cert_model *m, const char *ja, const char *en,
+		    const char *value);
+/*
+ * Add a table of nrows rows (cells not yet filled: NULL) and a row
+ * showing it.  *tab is the table.  0, -ENOMEM or -E2BIG (too many).
+ */
+int cert_model_table(struct cert_model *m, const struct cert_col *cols,
+		     size_t ncols, size_t nrows, struct cert_tab **tab);
+
+/*
+ * The parts every document shares (pdfmodel.c): addressee, issuer and
+ * issue date; the record's id, SHA-256 and issue time; the contract;
+ * the media table (asset tag, type, make, model, serial, capacity); the
+ * signer and the register entry in->register_seq.
+ */
+int cert_model_header(const struct cert_render_in *in,
+		      struct json_object *rec, struct cert_model *m);
+int cert_model_record_rows(struct json_object *rec, struct cert_model *m);
+int cert_model_contract_rows(const struct wc_config *cfg,
+			     struct json_object *rec, struct cert_model *m);
+int cert_model_media_table(struct json_object *media, struct cert_model *m);
+int cert_model_signature_rows(const struct cert_render_in *in,
+			      struct cert_model *m);
+/* The names in the seal boxes: operator, manager, witness. */
+int cert_model_signers(const struct wc_config *cfg, struct json_object *rec,
+		       struct cert_model *m);
+/* "ハードディスク (HDD)" for "hdd", …; t itself when unknown. */
+const char *cert_media_type_name(const char *t);
+
+/* destruction.c: a photo's type from its first bytes, or 0. */
+#define CERT_PHOTO_JPEG 1
+#define CERT_PHOTO_PNG 2
+int cert_photo_sniff(const void *data, size_t len);
+
+/* pdfdestroy.c, pdfreport.c: the body of those documents. */
+int cert_model_destruction(const struct cert_render_in *in,
+			   struct json_object *rec, struct cert_model *m);
+int cert_model_report(const struct cert_render_in *in,
+		      struct json_object *rec, struct cert_model *m);
+/* pdfledger.c: the 管理簿, laid out on its own (landscape). */
+int cert_ledger_render(const struct cert_render_in *in, uint8_t **pdf,
+		       size_t *len);
 
 /* pdffields.c: the sanitization and failure rows of the record. */
 int cert_model_technique(struct cert_model *m, struct json_object *rec,
@@ -115,6 +204,8 @@ int cert_model_technique(struct cert_model *m, struct json_object *rec,
 int cert_model_failure(struct cert_model *m, struct json_object *rec);
 /* "令和8年11月26日 (2026-11-26) 07:25 (JST)" from an RFC 3339 string. */
 void cert_sb_time(struct cert_sb *b, const char *rfc3339);
+/* The same without the RFC 3339 string after it. */
+void cert_sb_date(struct cert_sb *b, const char *rfc3339);
 
 /* pdfdrive.c: the drive's own state and the firmware erase. */
 /* What libblkid found: "gpt; #1 ext4 「label」…" or "検出なし". */

@@ -100,6 +100,16 @@ name_tree(struct rctx *r, const struct pdf_val *node, int depth)
 			name_tree(r, &kid, depth + 1);
 }
 
+/* The JSON a document may carry (certs.h). */
+static int
+known_schema(const char *s)
+{
+	return strcmp(s, CERT_RECORD_SCHEMA) == 0 ||
+	       strcmp(s, CERT_DESTRUCTION_SCHEMA) == 0 ||
+	       strcmp(s, CERT_REPORT_SCHEMA) == 0 ||
+	       strcmp(s, CERT_LEDGER_SCHEMA) == 0;
+}
+
 /* Is the record a record, and is it attached under its own id? */
 static int
 record_check(struct rctx *r)
@@ -118,7 +128,7 @@ record_check(struct rctx *r)
 	    json_object_object_get_ex(rec, "id", &id) &&
 	    json_object_is_type(id, json_type_string) &&
 	    (s = json_object_get_string(schema)) != NULL &&
-	    strcmp(s, CERT_RECORD_SCHEMA) == 0 &&
+	    known_schema(s) &&
 	    json_object_get_string_len(id) == 36) {
 		memcpy(r->res->record_id, json_object_get_string(id), 37);
 		ok = 1;

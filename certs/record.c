@@ -176,8 +176,8 @@ cert_contents_json(const struct wipe_contents *c)
 
 /* ---- sections ------------------------------------------------------ */
 
-static const char *
-media_type(const struct wipe_ident *id)
+const char *
+cert_media_type(const struct wipe_ident *id)
 {
 	if (id->is_file)
 		return "image-file";
@@ -203,7 +203,7 @@ media_json(const struct cert_job *job)
 	struct json_object *o = json_object_new_object(), *h, *s;
 
 	put(o, "asset_tag", str_or_null(job->asset_tag));
-	put(o, "type", json_object_new_string(media_type(id)));
+	put(o, "type", json_object_new_string(cert_media_type(id)));
 	put(o, "transport",
 	    json_object_new_string(wipe_transport_name(id->transport)));
 	put(o, "path", str_or_null(id->path));

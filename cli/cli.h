@@ -39,6 +39,22 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The worse of two exit statuses (interrupted > refused > I/O > ...). */
 int cli_worse(int a, int b);
 
+/*
+ * Where the messages of shared code go: NULL prints them (text to
+ * stdout, errors and warnings as cli_err/cli_warn do); the text UI
+ * passes a function that keeps them as strings (one message, without
+ * "wipecert: " or a newline, except CLI_MSG_OUT text, printed as is).
+ */
+enum cli_msg_kind { CLI_MSG_OUT = 0, CLI_MSG_ERR, CLI_MSG_WARN };
+
+struct cli_msgs {
+	void (*fn)(void *ctx, enum cli_msg_kind kind, const char *text);
+	void *ctx;
+};
+
+void cli_say(const struct cli_msgs *m, enum cli_msg_kind kind,
+	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 int cmd_list(int argc, char **argv);
 int cmd_wipe(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
@@ -46,6 +62,9 @@ int cmd_probe(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 int cmd_register(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_tui(int argc, char **argv);
 
 /* ---- one wipe of one target (cli/job.c): no printing ---------------- */
 
@@ -85,7 +104,12 @@ struct job {
 	enum cert_doc cert_kind;
 	int cert_err;			/* -errno issuing the certificate */
 	int status;			/* this target's exit status */
+	int issuing;			/* display only: enum job_issuing */
 };
+
+/* What issue_after_record() is doing (the text UI's phase column). */
+enum job_issuing { JOB_ISSUING_RECORD = 0, JOB_ISSUING_REGISTER,
+		   JOB_ISSUING_CERTIFICATE };
 
 /* ---- certificates and register entries of a wipe (cli/issue.c) ------ */
 
@@ -97,6 +121,7 @@ struct issuer {
 	const char *register_path;	/* NULL: no register */
 	const char *font;
 	pthread_mutex_t mu;		/* one PDF rendered at a time */
+	const struct cli_msgs *msgs;	/* pre-flight messages; NULL: stderr */
 };
 
 /* Returns 0 or -errno (mutex). */
@@ -136,6 +161,95 @@ void *job_thread(void *arg);
 int job_prepare_drive(struct job *j);
 int job_run_firmware(struct job *j);
 int job_decide_drive(const struct job *j, int ret);
+
+/* ---- a wipe, shared by `wipe` and `tui` (cli/wipe_run.c) ------------ */
+
+/* What every target of one wipe shares: options, configuration, keys. */
+struct wiperun {
+	const char *method;		/* `wipe --method`; tui: per target */
+	enum vfy_mode vmode;
+	int verify_all;
+	int restore_hidden;
+	const char *outdir;
+	const char *tz;
+	const char *config;		/* --config, or NULL */
+	const char *register_path;
+	struct cert_people people;
+	struct cert_contract contract;
+	struct wc_config cfg;
+	struct issuer iss;
+	struct cert_tool tool;
+	const struct cli_msgs *msgs;	/* NULL: print */
+};
+
+/* Returns 0, or CLI_IO (no mutex).  Release with wiperun_release(). */
+int wiperun_init(struct wiperun *r);
+void wiperun_release(struct wiperun *r);
+/*
+ * Read the configuration (r->config, $WIPECERT_CONFIG or the default
+ * file); options already set in r win over it.  Returns an exit status.
+ */
+int wiperun_load_config(struct wiperun *r);
+/* Is method a known name?  Returns CLI_OK or CLI_USAGE (said). */
+int wiperun_check_method(const struct wiperun *r, const char *method);
+/* Set the time zone of records.  Returns CLI_OK or CLI_KEYCONF (said). */
+int wiperun_set_tz(const struct wiperun *r);
+/*
+ * Pre-flight (DESIGN §3): the output folder, the clock, the key, the
+ * configuration and the register.  Returns an exit status (said).
+ */
+int wiperun_preflight(struct wiperun *r);
+/*
+ * Identify, check for safety, open (O_EXCL) and probe one target, plan
+ * method for it, and fill the record's people and contract.  j was set
+ * up with job_init(); asset may be NULL.  Returns an exit status (said).
+ */
+int wiperun_open(struct wiperun *r, struct job *j, const char *target,
+		 const char *method, const char *asset);
+/* The string to type to confirm (the serial, else the path), and what
+ * it is ("the serial", "the path"). */
+const char *wiperun_confirm_word(const struct job *j);
+const char *wiperun_confirm_what(const struct job *j);
+/* Does typed confirm j (the serial; the path for a target without)? */
+int wiperun_confirm_ok(const struct job *j, const char *typed);
+/*
+ * What is about to be destroyed, as the confirmation shows it: lines
+ * ending in '\n', the first the target.  Returns a string the caller
+ * frees, or NULL (no memory).
+ */
+char *wiperun_describe(const struct job *j);
+/* The register's `started` entry.  Returns an exit status (said). */
+int wiperun_started(struct wiperun *r, struct job *j);
+/*
+ * Run prepared jobs in parallel, one thread each, calling tick(ctx)
+ * every 200 ms until the last one ends.  Signals are the caller's.
+ * Returns CLI_OK, or CLI_IO when a thread could not start (said; the
+ * others are stopped through cli_stop).
+ */
+int wiperun_jobs(struct job *jobs, size_t n, const struct cli_msgs *m,
+		 void (*tick)(void *ctx), void *ctx);
+/* What became of j: the record, entries, documents, what went wrong
+ * (said through m).  Returns j's exit status. */
+int wiperun_report(const struct job *j, const struct cli_msgs *m);
+/* The stage of a job as the text UI names it ("erase", "register"). */
+const char *wiperun_stage(const struct job *j);
+
+/* ---- one device of a discovery (cli/cmd_list.c) --------------------- */
+
+struct list_entry {
+	const struct wipe_ident *id;
+	struct wipe_contents contents;
+	int probe_err;
+	char refused[512];	/* "" when it may be erased */
+};
+
+/*
+ * Fill e for id: ask the drive itself when ask_drive (read-only
+ * commands; updates *id), probe its contents read-only, and check its
+ * safety.  Release e->contents with wipe_contents_release().
+ */
+void list_entry_fill(struct list_entry *e, struct wipe_ident *id,
+		     int ask_drive);
 
 /* ---- progress display (cli/progress.c) ------------------------------ */
 

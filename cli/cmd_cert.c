@@ -130,52 +130,182 @@ read_pdf(const char *path, char **buf, size_t *len)
 	return CLI_IO;
 }
 
-/* ---- the register entry a certificate names --------------------------- */
+/* ---- the register entry a document names -------------------------------- */
 
 /*
- * Find the register entry whose hash the certificate prints; it must be
- * the erasure entry of this very record.  Returns CLI_OK (res updated),
- * or CLI_TAMPERED with res->reason set.  *checked says whether the
- * register could be consulted at all.
+ * What a document says about the register: certificates print the entry
+ * their record was logged as (erasure or destruction, carrying the
+ * record's SHA-256); a report or 管理簿 carries in its JSON the head it
+ * was made from.
+ */
+static const char *jpath(struct json_object *rec, const char *a,
+			 const char *b);
+
+struct named {
+	int has;			/* names an entry at all */
+	int report;			/* 第22条 report: has a report entry */
+	int kind_known;			/* kind must match */
+	enum reg_kind kind;
+	uint64_t seq;			/* reports: the head's seq */
+	char hash[65];
+};
+
+static void
+named_entry(const struct cert_verify_result *res, struct named *n)
+{
+	struct json_object *j = json_tokener_parse(res->record_text), *x;
+	const char *schema = jpath(j, "schema", NULL);
+
+	memset(n, 0, sizeof(*n));
+	if (schema != NULL && (strcmp(schema, CERT_RECORD_SCHEMA) == 0 ||
+			       strcmp(schema, CERT_DESTRUCTION_SCHEMA) == 0)) {
+		n->has = res->register_hash[0] != '\0';
+		n->kind_known = 1;
+		n->kind = strcmp(schema, CERT_RECORD_SCHEMA) == 0
+				  ? REG_ERASURE : REG_DESTRUCTION;
+		memcpy(n->hash, res->register_hash, sizeof(n->hash));
+	} else if (schema != NULL &&
+		   json_object_object_get_ex(j, "register", &x) &&
+		   json_object_object_get_ex(x, "head", &x) &&
+		   jpath(x, "hash", NULL) != NULL && jpath(x, "seq", NULL)) {
+		n->report = strcmp(schema, CERT_REPORT_SCHEMA) == 0;
+		n->seq = strtoull(jpath(x, "seq", NULL), NULL, 10);
+		n->has = n->seq > 0 &&
+			 wc_fmt(n->hash, sizeof(n->hash), "%s",
+				jpath(x, "hash", NULL)) == 0;
+	}
+	json_object_put(j);
+}
+
+static const char *
+entry_problem(const struct named *n, const struct reg_entry *e,
+	      const struct cert_verify_result *res)
+{
+	const char *sha;
+
+	if (e == NULL)
+		return "the register entry it names is not in the register";
+	if (!n->kind_known)
+		return e->seq == n->seq ? NULL : "the register head it names "
+						 "has another number";
+	sha = reg_body_str(e, "record_sha256");
+	if (e->kind == n->kind && sha != NULL &&
+	    strcmp(sha, res->record_sha256) == 0)
+		return NULL;
+	return n->kind == REG_ERASURE
+		? "the register entry it names is not this record's erasure "
+		  "entry"
+		: "the register entry it names is not this record's "
+		  "destruction entry";
+}
+
+/* The register must verify from its first entry up to e. */
+static int
+verify_up_to(const char *path, const char *ca, const struct reg_entry *e,
+	     struct cert_verify_result *res)
+{
+	struct reg_verify_opts vo = { .ca_path = ca, .have_head = 1,
+				      .head_seq = e->seq };
+	struct reg_verify_result r;
+	int ret;
+
+	memcpy(vo.head_hash, e->hash, sizeof(vo.head_hash));
+	ret = reg_verify(path, &vo, &r);
+	if (ret != 0) {
+		cli_err("cannot verify register '%s': %s", path,
+			ret == -EKEYREJECTED ? "root CA unreadable"
+					     : strerror(-ret));
+		return ret == -EKEYREJECTED ? CLI_KEYCONF : CLI_IO;
+	}
+	if (r.problem == REG_OK)
+		return CLI_OK;
+	if (r.problem == REG_UNTRUSTED) {
+		if (res->verdict == CERT_VALID) {
+			res->verdict = CERT_UNTRUSTED;
+			wc_fmt(res->reason, sizeof(res->reason), "register: "
+			       "%.200s", r.reason);
+		}
+		return CLI_UNTRUSTED;
+	}
+	if (r.seq > e->seq || (r.seq == 0 && r.line > e->line)) {
+		cli_warn("register '%s' is damaged after entry %llu (%s); the "
+			 "entries up to it verify", path,
+			 (unsigned long long)e->seq, r.reason);
+		return CLI_OK;
+	}
+	res->verdict = CERT_INVALID;
+	wc_fmt(res->reason, sizeof(res->reason), "the register does not "
+	       "verify up to entry %llu: %.180s", (unsigned long long)e->seq,
+	       r.reason);
+	return CLI_TAMPERED;
+}
+
+static int
+report_logged(const struct reg_log *log, const char *pdf_sha)
+{
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < log->n; i++) {
+		s = reg_body_str(&log->v[i], "sha256");
+		if (log->v[i].kind == REG_REPORT && s != NULL &&
+		    strcmp(s, pdf_sha) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Find the register entry the document names, check that it is the one
+ * its JSON was logged by (a report: also that a report entry holds this
+ * file's SHA-256), and that the register verifies up to it.  Returns
+ * CLI_OK (res updated), or another status with res->reason set.
+ * *checked says whether the register could be consulted at all; a
+ * register named with --register must be readable.
  */
 static int
-check_register(const char *path, struct cert_verify_result *res,
-	       int *checked)
+check_register(const struct copts *o, const char *pdf_sha,
+	       struct cert_verify_result *res, int *checked)
 {
+	const char *path = o->cfg.register_path, *why;
 	const struct reg_entry *e = NULL;
 	struct reg_log log;
-	const char *sha;
+	struct named n;
 	size_t i;
 	int ret;
 
 	*checked = 0;
-	if (path == NULL || res->register_hash[0] == '\0')
+	named_entry(res, &n);
+	if (path == NULL || !n.has)
 		return CLI_OK;
 	memset(&log, 0, sizeof(log));
 	ret = reg_log_load(path, &log);
 	if (ret != 0) {
-		cli_warn("register '%s' not read (%s): its entry was not "
-			 "checked", path, strerror(-ret));
 		reg_log_release(&log);
-		return CLI_OK;
+		if (o->reg == NULL) {
+			cli_warn("register '%s' not read (%s): its entry was "
+				 "not checked", path, strerror(-ret));
+			return CLI_OK;
+		}
+		cli_err("cannot read register '%s': %s", path, strerror(-ret));
+		return ret == -EBADMSG ? CLI_TAMPERED : CLI_IO;
 	}
 	*checked = 1;
 	for (i = 0; i < log.n && e == NULL; i++)
-		if (strcmp(log.v[i].hash, res->register_hash) == 0)
+		if (strcmp(log.v[i].hash, n.hash) == 0)
 			e = &log.v[i];
-	sha = e ? reg_body_str(e, "record_sha256") : NULL;
-	ret = CLI_OK;
-	if (e == NULL || e->kind != REG_ERASURE || sha == NULL ||
-	    strcmp(sha, res->record_sha256) != 0) {
+	why = entry_problem(&n, e, res);
+	if (why == NULL && n.report && !report_logged(&log, pdf_sha))
+		why = "the register has no report entry with this file's "
+		      "SHA-256";
+	ret = why != NULL ? CLI_TAMPERED
+			  : verify_up_to(path, o->cfg.root_ca, e, res);
+	if (why != NULL) {
 		res->verdict = CERT_INVALID;
-		wc_fmt(res->reason, sizeof(res->reason), "%s",
-		       e == NULL ? "the register entry it names is not in the "
-				   "register"
-				 : "the register entry it names is not this "
-				   "record's erasure entry");
-		ret = CLI_TAMPERED;
+		wc_fmt(res->reason, sizeof(res->reason), "%s", why);
 	} else {
 		res->register_seq = (int64_t)e->seq;
+		memcpy(res->register_hash, e->hash, sizeof(res->register_hash));
 	}
 	reg_log_release(&log);
 	return ret;
@@ -295,7 +425,8 @@ cert_verify_run(struct copts *o, const char *file,
 		struct cert_verify_result *res, int *reg_checked)
 {
 	const char *root = o->cfg.root_ca;
-	char *pdf = NULL;
+	char *pdf = NULL, sha[65];
+	uint8_t md[32];
 	size_t len = 0;
 	int ret;
 
@@ -305,6 +436,8 @@ cert_verify_run(struct copts *o, const char *file,
 	if ((ret = read_pdf(file, &pdf, &len)) != CLI_OK)
 		return ret;
 	ret = cert_pdf_verify((const uint8_t *)pdf, len, root, res);
+	wc_sha256(pdf, len, md);
+	wc_hex(sha, md, sizeof(md));
 	free(pdf);
 	if (ret != 0) {
 		cli_err("cannot verify '%s': %s", file,
@@ -314,7 +447,12 @@ cert_verify_run(struct copts *o, const char *file,
 		return ret == -ENOMEM ? CLI_IO : CLI_KEYCONF;
 	}
 	if (res->verdict != CERT_INVALID)
-		check_register(o->cfg.register_path, res, reg_checked);
+		ret = check_register(o, sha, res, reg_checked);
+	/* Not the document's fault: the register could not be read. */
+	if (ret == CLI_IO || ret == CLI_KEYCONF) {
+		cert_verify_result_release(res);
+		return ret;
+	}
 	return -1;
 }
 
@@ -459,6 +597,10 @@ issue_record(const char *path, struct issue *is)
 	if (id == NULL || strlen(id) != 36 || result == NULL) {
 		cli_err("'%s' is not a wipecert record", path);
 		ret = CLI_TAMPERED;
+	} else if (strcmp(result, "destroyed") == 0) {
+		cli_err("'%s' is a destruction record: its certificate is "
+			"issued by 'wipecert destroy', with its photos", path);
+		ret = CLI_USAGE;
 	} else if (strcmp(result, "pass") != 0 && strcmp(result, "fail")) {
 		cli_err("record %s: result '%s': no certificate is issued for "
 			"an interrupted erase; erase the medium again", id,

@@ -12,13 +12,6 @@
 
 #include "cli/cli.h"
 
-struct list_entry {
-	const struct wipe_ident *id;
-	struct wipe_contents contents;
-	int probe_err;
-	char refused[512];	/* "" when it may be erased */
-};
-
 static void
 list_usage(FILE *f)
 {
@@ -81,6 +74,16 @@ check(struct list_entry *e)
 	else if (ret < 0)
 		snprintf(e->refused, sizeof(e->refused),
 			 "safety could not be checked: %s", strerror(-ret));
+}
+
+void
+list_entry_fill(struct list_entry *e, struct wipe_ident *id, int ask_drive)
+{
+	if (ask_drive)
+		drive_query(id);
+	e->id = id;
+	probe(e);
+	check(e);
 }
 
 static struct json_object *
@@ -292,12 +295,8 @@ cmd_list(int argc, char **argv)
 		st = CLI_IO;
 		goto out;
 	}
-	for (i = 0; i < list.n; i++) {
-		drive_query(&list.v[i]);
-		e[i].id = &list.v[i];
-		probe(&e[i]);
-		check(&e[i]);
-	}
+	for (i = 0; i < list.n; i++)
+		list_entry_fill(&e[i], &list.v[i], 1);
 	if (json)
 		print_json(e, list.n);
 	else

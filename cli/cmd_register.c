@@ -29,7 +29,8 @@ register_usage(FILE *f)
 	      "       wipecert register show SEQ [--json]\n"
 	      "       wipecert register add received|takeout|return|"
 	      "correction [FIELDS...]\n"
-	      "       wipecert register export --csv FILE [--contract ID]\n"
+	      "       wipecert register export [--csv FILE] [--pdf FILE] "
+	      "[--contract ID]\n"
 	      "common options: [--register FILE] [--config FILE] "
 	      "[--timezone ZONE]\n"
 	      "                [--key KEY] [--cert CERT] [--chain CHAIN] "
@@ -199,6 +200,7 @@ struct sub_opts {
 	struct reg_filter f;
 	int json;
 	const char *csv;
+	const char *pdf;
 	const char *contract;
 	char **args;
 	int nargs;
@@ -270,9 +272,7 @@ set_sub_option(struct sub_opts *o, int c, const char *arg)
 		return parse_date_opt(arg, 1, &o->f.until);
 	case SOPT_ASSET: o->f.asset_tag = arg; break;
 	case SOPT_CSV: o->csv = arg; break;
-	case SOPT_PDF:
-		cli_err("--pdf is not available yet");
-		return -1;
+	case SOPT_PDF: o->pdf = arg; break;
 	default: return rcli_common(&o->r, c, arg);
 	}
 	return 0;
@@ -510,13 +510,49 @@ entry_json(const struct reg_log *log, const struct reg_entry *e)
 	return j;
 }
 
+/* The failed erasure a destruction followed (物理破壊へ切替), or NULL. */
+static const char *
+switched_from(const struct reg_media *m, const struct reg_entry *e)
+{
+	size_t i;
+
+	for (i = 0; e->kind == REG_DESTRUCTION && i < m->n; i++)
+		if (m->v[i].destruction == e &&
+		    m->v[i].outcome == REG_OUT_SWITCHED)
+			return reg_body_str(m->v[i].erasure, "record_id");
+	return NULL;
+}
+
+static void
+list_entry(const struct reg_log *log, const struct reg_media *m,
+	   const struct reg_entry *e, struct json_object *arr)
+{
+	const char *tag, *sw = switched_from(m, e);
+	struct json_object *j;
+
+	if (arr != NULL) {
+		j = entry_json(log, e);
+		if (e->kind == REG_DESTRUCTION)
+			json_object_object_add(j, "switched_from", sw ?
+				json_object_new_string(sw) : NULL);
+		json_object_array_add(arr, j);
+		return;
+	}
+	tag = reg_entry_asset_tag(log, e);
+	printf("%6llu  %s  %-11s %-12s", (unsigned long long)e->seq, e->time,
+	       reg_kind_name(e->kind), tag ? tag : "-");
+	summary(e);
+	if (sw != NULL)
+		printf(" [物理破壊へ切替: erasure %s failed]", sw);
+	putchar('\n');
+}
+
 static int
 reg_cmd_list(struct sub_opts *o)
 {
 	struct json_object *arr = NULL;
+	struct reg_media m;
 	struct reg_log log;
-	const struct reg_entry *e;
-	const char *tag;
 	size_t i;
 	int ret;
 
@@ -527,22 +563,17 @@ reg_cmd_list(struct sub_opts *o)
 	ret = rcli_load(&o->r, &log, 0);
 	if (ret != CLI_OK)
 		return ret;
+	if (reg_media_build(&log, NULL, &m) != 0) {
+		cli_err("out of memory");
+		reg_log_release(&log);
+		return CLI_IO;
+	}
 	if (o->json)
 		arr = json_object_new_array();
-	for (i = 0; i < log.n; i++) {
-		e = &log.v[i];
-		if (!reg_filter_match(&log, e, &o->f))
-			continue;
-		if (arr != NULL) {
-			json_object_array_add(arr, entry_json(&log, e));
-			continue;
-		}
-		tag = reg_entry_asset_tag(&log, e);
-		printf("%6llu  %s  %-11s %-12s", (unsigned long long)e->seq,
-		       e->time, reg_kind_name(e->kind), tag ? tag : "-");
-		summary(e);
-		putchar('\n');
-	}
+	for (i = 0; i < log.n; i++)
+		if (reg_filter_match(&log, &log.v[i], &o->f))
+			list_entry(&log, &m, &log.v[i], arr);
+	reg_media_release(&m);
 	if (arr != NULL) {
 		puts(json_object_to_json_string_ext(arr, JSON_OUT));
 		json_object_put(arr);
@@ -615,9 +646,8 @@ reg_cmd_show(struct sub_opts *o)
 
 /* ---- export ------------------------------------------------------------ */
 
-/* Replace path with data: a temporary file, fsync, rename. */
-static int
-write_replace(const char *path, const char *data, size_t len)
+int
+rcli_write_replace(const char *path, const char *data, size_t len)
 {
 	char tmp[4096], *dircopy;
 	ssize_t n;
@@ -667,20 +697,28 @@ reg_cmd_export(struct sub_opts *o)
 	size_t len;
 	int ret;
 
-	if (o->csv == NULL || o->nargs != 0) {
-		cli_err("register export takes --csv FILE");
+	if ((o->csv == NULL && o->pdf == NULL) || o->nargs != 0) {
+		cli_err("register export takes --csv FILE and/or --pdf FILE");
 		return CLI_USAGE;
 	}
 	ret = rcli_load(&o->r, &log, 0);
 	if (ret != CLI_OK)
 		return ret;
 	ret = reg_media_build(&log, o->contract, &m);
+	if (ret == 0 && o->pdf != NULL) {
+		ret = rcli_export_pdf(&o->r, &log, &m, o->contract, o->pdf);
+		if (ret != CLI_OK || o->csv == NULL) {
+			reg_media_release(&m);
+			reg_log_release(&log);
+			return ret;
+		}
+	}
 	if (ret == 0)
 		ret = reg_csv_export(&log, &m, &csv, &len);
 	if (ret == 0)
 		ret = strcmp(o->csv, "-") == 0 ?
 			(fwrite(csv, 1, len, stdout) == len ? 0 : -EIO) :
-			write_replace(o->csv, csv, len);
+			rcli_write_replace(o->csv, csv, len);
 	if (ret != 0)
 		cli_err("cannot write '%s': %s", o->csv, strerror(-ret));
 	else if (strcmp(o->csv, "-") != 0)

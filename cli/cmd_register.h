@@ -1,6 +1,7 @@
 /*
- * cmd_register.h - what cmd_register.c and cmd_register_add.c share;
- * private to the `wipecert register` command.
+ * cmd_register.h - what the commands that read or write the register
+ * share (cmd_register*.c, cmd_destroy.c, cmd_report.c): options, set-up,
+ * the signer, appends, and signed documents.
  */
 #ifndef WIPECERT_CLI_CMD_REGISTER_H
 #define WIPECERT_CLI_CMD_REGISTER_H
@@ -59,5 +60,30 @@ int rcli_load(struct rcli *r, struct reg_log *log, int missing_ok);
 int rcli_append_error(const struct rcli *r, int err);
 
 int cmd_register_add(struct rcli *r, int argc, char **argv);
+
+/* Replace path with data (temporary file, fsync, rename); 0 or -errno. */
+int rcli_write_replace(const char *path, const char *data, size_t len);
+
+/* ---- signed documents (cmd_register_pdf.c) ---------------------------- */
+
+/*
+ * Render in's document and sign it with s; what names it in messages.
+ * Returns CLI_OK and a malloc'd signed PDF, or an exit status (message
+ * printed).
+ */
+int rcli_pdf(const struct cert_render_in *in, const struct cert_signer *s,
+	     const char *what, uint8_t **out, size_t *len);
+/* Write dir/name, never replacing a file: CLI_OK, CLI_REFUSED, CLI_IO. */
+int rcli_write_new(const char *dir, const char *name, const void *data,
+		   size_t len);
+/* Append one entry to r->path: CLI_OK or rcli_append_error()'s status. */
+int rcli_append(struct rcli *r, const struct reg_signer *s,
+		enum reg_kind kind, struct json_object *body,
+		struct reg_appended *out);
+void rcli_sha256_hex(const void *data, size_t len, char hex[65]);
+/* `register export --pdf FILE`: the signed 管理簿 of media m. */
+int rcli_export_pdf(struct rcli *r, const struct reg_log *log,
+		    const struct reg_media *m, const char *contract,
+		    const char *file);
 
 #endif

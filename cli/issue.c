@@ -205,13 +205,16 @@ issue_after_record(struct issuer *iss, struct job *j)
 	j->reg_seq = -1;
 	if (iss == NULL || j->record_err != 0)
 		return;
+	j->issuing = JOB_ISSUING_REGISTER;
 	if (iss->register_path != NULL && iss->have_rs)
 		j->reg_err = append_erasure(iss, j);
 	/* An aborted erase gets no document (DESIGN §1). */
 	if (iss->signer == NULL || j->rec.result == CERT_ABORTED ||
 	    j->reg_err != 0)
 		return;
+	j->issuing = JOB_ISSUING_CERTIFICATE;
 	j->cert_err = write_pdf(iss, j);
+	j->issuing = JOB_ISSUING_REGISTER;
 	if (j->cert_err == 0 && iss->register_path != NULL && iss->have_rs)
 		j->reg_err = append_certificate(iss, j);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -55,6 +56,28 @@ cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void
+cli_say(const struct cli_msgs *m, enum cli_msg_kind kind, const char *fmt,
+	...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (m != NULL && m->fn != NULL) {
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		m->fn(m->ctx, kind, buf);
+	} else if (kind == CLI_MSG_OUT) {
+		vprintf(fmt, ap);
+	} else {
+		fputs(kind == CLI_MSG_WARN ? "wipecert: warning: "
+					   : "wipecert: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+}
+
 /* Interrupted outranks everything; then refused, I/O, failed, usage. */
 int
 cli_worse(int a, int b)
@@ -91,6 +114,12 @@ usage(FILE *f)
 	      "signing keys\n"
 	      "  register verify|list|show|add|export  the media register "
 	      "(管理簿)\n"
+	      "  destroy [DEVICE] --method M ...   record a physical "
+	      "destruction\n"
+	      "  report --contract ID               the contract-end "
+	      "report (第22条)\n"
+	      "  tui [--config FILE]                the technician's "
+	      "full-screen UI\n"
 	      "\n"
 	      "'wipecert COMMAND --help' describes a command; "
 	      "see wipecert(8).\n",
@@ -102,6 +131,9 @@ main(int argc, char **argv)
 {
 	const char *cmd;
 
+	/* On a terminal, no command is the technician's text UI. */
+	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return cmd_tui(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;
@@ -130,6 +162,12 @@ main(int argc, char **argv)
 		return cmd_key(argc - 1, argv + 1);
 	if (strcmp(cmd, "register") == 0)
 		return cmd_register(argc - 1, argv + 1);
+	if (strcmp(cmd, "destroy") == 0)
+		return cmd_destroy(argc - 1, argv + 1);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "tui") == 0)
+		return cmd_tui(argc - 1, argv + 1);
 	cli_err("unknown command '%s'", cmd);
 	usage(stderr);
 	return CLI_USAGE;

@@ -18,8 +18,9 @@ static const char *const required[] = {
 };
 
 static int
-config_complete(const struct wc_config *cfg)
+config_complete(const struct issuer *iss)
 {
+	const struct wc_config *cfg = iss->cfg;
 	const struct wc_config_key *k;
 	size_t i;
 
@@ -31,7 +32,8 @@ config_complete(const struct wc_config *cfg)
 				continue;
 			v = (const char *const *)((const char *)cfg + k->offset);
 			if (*v == NULL || **v == '\0') {
-				cli_err("configuration incomplete: '%s' is not "
+				cli_say(iss->msgs, CLI_MSG_ERR,
+					"configuration incomplete: '%s' is not "
 					"set (wipecert.conf or --%s); a "
 					"certificate needs it", k->name,
 					k->name);
@@ -48,8 +50,8 @@ unlock(struct issuer *iss, time_t now)
 	int ret;
 
 	if (c->certificate == NULL) {
-		cli_err("configuration incomplete: 'key' is set but "
-			"'certificate' is not");
+		cli_say(iss->msgs, CLI_MSG_ERR, "configuration incomplete: "
+			"'key' is set but 'certificate' is not");
 		return CLI_KEYCONF;
 	}
 	ret = issuer_unlock(iss, now);
@@ -57,19 +59,20 @@ unlock(struct issuer *iss, time_t now)
 		return CLI_OK;
 	switch (ret) {
 	case -EACCES:
-		cli_err("cannot unlock the key '%s': wrong passphrase", c->key);
+		cli_say(iss->msgs, CLI_MSG_ERR, "cannot unlock the key '%s': "
+			"wrong passphrase", c->key);
 		break;
 	case -EKEYEXPIRED:
-		cli_err("the signing certificate '%s' is expired or not yet "
-			"valid", c->certificate);
+		cli_say(iss->msgs, CLI_MSG_ERR, "the signing certificate '%s' "
+			"is expired or not yet valid", c->certificate);
 		break;
 	case -EKEYREJECTED:
-		cli_err("the key '%s' does not match the certificate '%s'",
-			c->key, c->certificate);
+		cli_say(iss->msgs, CLI_MSG_ERR, "the key '%s' does not match "
+			"the certificate '%s'", c->key, c->certificate);
 		break;
 	default:
-		cli_err("cannot load the signing key '%s': %s", c->key,
-			strerror(-ret));
+		cli_say(iss->msgs, CLI_MSG_ERR, "cannot load the signing key "
+			"'%s': %s", c->key, strerror(-ret));
 	}
 	return CLI_KEYCONF;
 }
@@ -81,26 +84,28 @@ check_register(struct issuer *iss, time_t now)
 	int ret;
 
 	if (!iss->have_rs) {
-		cli_err("the register '%s' needs a signing key (key in "
-			"wipecert.conf)", iss->register_path);
+		cli_say(iss->msgs, CLI_MSG_ERR, "the register '%s' needs a "
+			"signing key (key in wipecert.conf)",
+			iss->register_path);
 		return CLI_KEYCONF;
 	}
 	ret = reg_head_read(iss->register_path, &h);
 	if (ret == -ENOENT)
 		return CLI_OK;	/* the first append creates it */
 	if (ret == -EBADMSG) {
-		cli_err("the register '%s' is damaged; run 'wipecert register "
-			"verify'", iss->register_path);
+		cli_say(iss->msgs, CLI_MSG_ERR, "the register '%s' is damaged; "
+			"run 'wipecert register verify'", iss->register_path);
 		return CLI_TAMPERED;
 	}
 	if (ret != 0) {
-		cli_err("cannot read the register '%s': %s",
+		cli_say(iss->msgs, CLI_MSG_ERR, "cannot read the register '%s': %s",
 			iss->register_path, strerror(-ret));
 		return CLI_IO;
 	}
 	if (h.seq > 0 && now < h.when) {
-		cli_err("the clock (%lld) is before the register's last entry "
-			"(%s); set the clock first", (long long)now, h.time);
+		cli_say(iss->msgs, CLI_MSG_ERR, "the clock (%lld) is before "
+			"the register's last entry (%s); set the clock first",
+			(long long)now, h.time);
 		return CLI_KEYCONF;
 	}
 	return CLI_OK;
@@ -112,18 +117,22 @@ preflight_issuer(struct issuer *iss)
 	time_t now = time(NULL);
 	int st = CLI_OK;
 
+	/* The configuration is loaded by now: its font wins. */
+	if (iss->cfg->font != NULL)
+		iss->font = iss->cfg->font;
 	if (iss->cfg->key == NULL) {
-		cli_warn("no signing key configured ('key' in wipecert.conf): "
-			 "records only, no certificates%s",
-			 iss->register_path ? "" : " and no register entries");
+		cli_say(iss->msgs, CLI_MSG_WARN, "no signing key configured "
+			"('key' in wipecert.conf): records only, no "
+			"certificates%s",
+			iss->register_path ? "" : " and no register entries");
 		if (iss->register_path != NULL) {
-			cli_err("the register '%s' needs a signing key",
-				iss->register_path);
+			cli_say(iss->msgs, CLI_MSG_ERR, "the register '%s' "
+				"needs a signing key", iss->register_path);
 			return CLI_KEYCONF;
 		}
 		return CLI_OK;
 	}
-	st = config_complete(iss->cfg);
+	st = config_complete(iss);
 	if (st == CLI_OK)
 		st = unlock(iss, now);
 	if (st == CLI_OK && iss->register_path != NULL)
@@ -143,21 +152,23 @@ preflight_custody(struct issuer *iss, struct job *j)
 	ret = reg_custody_check_file(iss->register_path, j->rec.asset_tag,
 				     j->dev->id.serial, &r);
 	if (ret != 0) {
-		cli_err("cannot check the custody of '%s': %s",
-			j->rec.asset_tag, strerror(-ret));
+		cli_say(iss->msgs, CLI_MSG_ERR, "cannot check the custody of "
+			"'%s': %s", j->rec.asset_tag, strerror(-ret));
 		return CLI_IO;
 	}
 	j->custody = reg_custody_name(r.status);
 	switch (r.status) {
 	case REG_CUSTODY_SERIAL_MISMATCH:
-		cli_err("refusing '%s': 管理番号 %s was received with serial "
-			"'%s' (entry %llu), but the drive reports '%s'",
+		cli_say(iss->msgs, CLI_MSG_ERR, "refusing '%s': 管理番号 %s was "
+			"received with serial '%s' (entry %llu), but the "
+			"drive reports '%s'",
 			j->target, j->rec.asset_tag, r.label_serial,
 			(unsigned long long)r.received_seq, j->dev->id.serial);
 		return CLI_REFUSED;
 	case REG_CUSTODY_NOT_RECEIVED:
-		cli_warn("管理番号 %s has no 'received' entry in the register; "
-			 "the erasure entry will say so", j->rec.asset_tag);
+		cli_say(iss->msgs, CLI_MSG_WARN, "管理番号 %s has no 'received' "
+			"entry in the register; the erasure entry will say "
+			"so", j->rec.asset_tag);
 		break;
 	default:
 		break;

@@ -236,6 +236,7 @@ reg_body_destruction(const struct reg_destruction *d,
 
 	NEW_BODY(o, out);
 	ret = reg_put_text(o, "record_id", d->record_id, 1);
+	ret = ret ?: put_hash(o, "record_sha256", d->record_sha256, 0);
 	ret = ret ?: reg_put_text(o, "contract", d->contract, 0);
 	ret = ret ?: reg_put_text(o, "asset_tag", d->asset_tag, 0);
 	ret = ret ?: reg_put_text(o, "media_type", d->media_type, 0);

@@ -278,6 +278,7 @@ int reg_body_certificate(const struct reg_certificate *c,
 
 struct reg_destruction {
 	const char *record_id;		/* the destruction's own id, required */
+	const char *record_sha256;	/* of its record file, 64 hex */
 	const char *contract;
 	const char *asset_tag;
 	const char *media_type;
@@ -522,6 +523,8 @@ void reg_media_release(struct reg_media *m);
 
 /* Japanese 結果: 正常完了, 物理破壊へ切替, 消去不能, 中断, 未処分, ... */
 const char *reg_outcome_text(enum reg_outcome o);
+/* "pass", "fail", "switched", ...: the report's outcome field. */
+const char *reg_outcome_name(enum reg_outcome o);
 
 /* The columns of the 管理簿 (DESIGN §8), in order. */
 #define REG_COLUMNS 22
@@ -551,5 +554,37 @@ int reg_csv_export(const struct reg_log *log, const struct reg_media *m,
  * quote character.  Returns 0 or -ENOMEM.
  */
 int reg_csv_field(char **buf, size_t *len, size_t *cap, const char *field);
+
+/* ---- the documents that print it (report.c) --------------------------- */
+
+/* The header of a 第22条 report or a PDF 管理簿; strings borrowed. */
+struct reg_report_in {
+	const char *id;			/* the document's id (UUID), required */
+	const char *issued;		/* RFC 3339, required */
+	const char *time_zone;
+	const char *contract;		/* required for a report */
+	const char *department;		/* 所管課 */
+	const char *contractor;
+	const char *manager;		/* 管理責任者 */
+	const char *register_file;	/* the name printed */
+	const char *tool_version;
+};
+
+/*
+ * The wipecert.report/1 JSON of a contract's media m (wipecert-report(8)):
+ * the register head (the last entry of log), counts, and per medium its
+ * identity, disposal, result, certificate and what still needs
+ * attention (failed, interrupted, not disposed of, taken out and not
+ * returned, serial mismatch).  Returns 0 and a new object, -EINVAL or
+ * -ENOMEM.
+ */
+int reg_report_json(const struct reg_log *log, const struct reg_media *m,
+		    const struct reg_report_in *in, struct json_object **out);
+/*
+ * The wipecert.ledger/1 JSON of the 管理簿: the head, the column names
+ * and one row of reg_medium_row() cells per medium.  Same returns.
+ */
+int reg_ledger_json(const struct reg_log *log, const struct reg_media *m,
+		    const struct reg_report_in *in, struct json_object **out);
 
 #endif

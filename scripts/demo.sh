@@ -9,10 +9,14 @@
 # loop device (detached again on every exit path), otherwise uses the
 # image file itself; erases it with --method auto, verifies it against
 # its record, shows that libblkid finds nothing, verifies the signed
-# certificate and the register, and removes the image.
+# certificate and the register, records the physical destruction of a
+# second medium that cannot be read, makes the signed contract-end
+# report (第22条) and the CSV 管理簿, and removes the image.
 # What stays in demo/: the record (<id>.json), the signed certificate
-# (<id>.pdf), root-ca.pem, register.jsonl, wipecert.conf, keys/ and
-# demo.log, a transcript of the last run.  Exits non-zero if any step
+# (<id>.pdf), the destruction record and certificate, the report
+# (NRM-2025-0042-report-<date>.pdf), kanribo.csv, root-ca.pem,
+# register.jsonl, wipecert.conf, keys/ and demo.log, a transcript of the
+# last run.  Exits non-zero if any step
 # failed.
 set -u
 
@@ -54,7 +58,7 @@ trap '' PIPE
 mkdir -p "$demo" || exit 1
 cleanup
 rm -f "$log" "$demo"/*.json "$demo"/*.pdf "$demo"/register.jsonl \
-	"$demo"/*.ata-password
+	"$demo"/*.ata-password "$demo"/kanribo.csv
 mkdir -p "$work" || exit 1
 
 # The transcript: tee ignores ^C, so that it outlives the rest.
@@ -277,7 +281,52 @@ show "./wipecert register verify --ca $demo/root-ca.pem"
 show "./wipecert register list"
 "$wipecert" register list || fail "register list"
 
-step "8. Clean up: detach and remove the image"
+step "8. A second medium that cannot be read: destroyed, with a certificate"
+args=(register add received --asset-tag NRM-USB-0002
+	--from "練馬区 総務部情報政策課" --description "故障したUSBメモリ (demo)"
+	--type "USB flash" --serial 4C530001234567 --classification 機密性2
+	--received-by "山田 太郎")
+showq ./wipecert "${args[@]}"
+"$wipecert" "${args[@]}" || fail "register add received (USB)"
+args=(destroy --method crush --asset-tag NRM-USB-0002 --type "USB flash"
+	--vendor SanDisk --model "Cruzer Blade 16GB" --serial 4C530001234567
+	--capacity 16GB --place "練馬区役所 本庁舎 (demo)"
+	--note "読み取り不能のため物理破壊 (demo)")
+showq ./wipecert "${args[@]}"
+"$wipecert" "${args[@]}" >"$work/destroy.out" || fail "wipecert destroy exited $?"
+cat "$work/destroy.out"
+dpdf=$(find "$demo" -maxdepth 1 -name '*.destruction.pdf' | head -n 1)
+if [ -n "$dpdf" ]; then
+	show "./wipecert cert verify $dpdf --ca $demo/root-ca.pem"
+	"$wipecert" cert verify "$dpdf" --ca "$demo/root-ca.pem" ||
+		fail "cert verify (destruction) exited $?"
+else
+	fail "no destruction certificate"
+fi
+
+step "9. The contract-end report (第22条) and the register"
+args=(report --contract NRM-2025-0042 --output-dir "$demo"
+	--ca "$demo/root-ca.pem")
+showq ./wipecert "${args[@]}"
+"$wipecert" "${args[@]}" || fail "wipecert report exited $?"
+rpdf=$(find "$demo" -maxdepth 1 -name 'NRM-2025-0042-report-*.pdf' | head -n 1)
+if [ -n "$rpdf" ]; then
+	show "./wipecert cert verify $rpdf --ca $demo/root-ca.pem"
+	"$wipecert" cert verify "$rpdf" --ca "$demo/root-ca.pem" ||
+		fail "cert verify (report) exited $?"
+else
+	fail "no report PDF"
+fi
+show "./wipecert register export --csv $demo/kanribo.csv"
+"$wipecert" register export --csv "$demo/kanribo.csv" ||
+	fail "register export exited $?"
+show "./wipecert register verify --ca $demo/root-ca.pem"
+"$wipecert" register verify --ca "$demo/root-ca.pem" ||
+	fail "register verify exited $?"
+show "./wipecert register list"
+"$wipecert" register list || fail "register list"
+
+step "10. Clean up: detach and remove the image"
 if [ -n "$dev" ]; then
 	show "losetup -d $dev"
 	losetup -d "$dev" || fail "losetup -d $dev"

@@ -8,7 +8,8 @@ PKGS="build-essential pkg-config libblkid-dev libssl-dev libjson-c-dev
 libcmocka-dev libhpdf-dev libqrencode-dev zlib1g-dev libnvme-dev
 fonts-ipaexfont-gothic mandoc fdisk e2fsprogs util-linux jq openssl tzdata
 cpio kmod
-coreutils poppler-utils qpdf libnss3-tools libfuse3-dev fuse3 libzbar-dev"
+coreutils poppler-utils qpdf libnss3-tools libfuse3-dev fuse3 libzbar-dev
+libncurses-dev tmux"
 
 missing=""
 for p in $PKGS; do
