@@ -3,6 +3,9 @@
 #   make            build ./wipecert
 #   make check      install what is missing, build, run every test
 #   make check-vm   the QEMU virtual-machine tests (part of make check)
+#   make usb-image  the technician USB image, build/usb/wipecert-usb.img
+#   make check-usb  that image booted in QEMU: BIOS, UEFI, Secure Boot
+#                   (part of make check)
 #   make demo       install what is missing, build, wipe the built-in demo
 #   make bench      throughput and memory against dd and openssl; register
 #                   append and verify times (make bench-register)
@@ -105,12 +108,24 @@ check-e2e: wipecert build/faultfs
 check-vm: wipecert
 	@tests/vm/run.sh
 
+# The technician USB image from Debian packages (usb/build.sh): BIOS and
+# UEFI (Secure Boot too), reproducible, with its manifest beside it.
+usb-image: wipecert
+	@usb/build.sh
+
+# That image booted in QEMU: SeaBIOS, OVMF, OVMF with Secure Boot, a
+# scripted session each, a SIGKILL mid-wipe; prints a skipped line
+# without qemu-system-x86_64 (or, for UEFI, without OVMF).
+check-usb: wipecert
+	@tests/usb/run.sh
+
 check-man:
 	@for m in $(MANS); do mandoc -Tlint -W warning $$m || exit 1; done; \
 	echo "man pages: $(words $(MANS)) lint-clean"
 
 check: deps
-	@$(MAKE) --no-print-directory all check-unit check-man check-e2e check-vm
+	@$(MAKE) --no-print-directory all check-unit check-man check-e2e check-vm \
+		check-usb
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -160,4 +175,5 @@ clean:
 	rm -rf build wipecert
 
 .PHONY: all deps check check-unit check-e2e check-vm check-man demo bench \
+	usb-image check-usb \
 	bench-register analyze format install clean

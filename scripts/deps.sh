@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config libblkid-dev libssl-dev libjson-c-dev
 libcmocka-dev libhpdf-dev libqrencode-dev zlib1g-dev libnvme-dev
 fonts-ipaexfont-gothic mandoc fdisk e2fsprogs util-linux jq openssl tzdata
-cpio kmod
+cpio kmod mtools dosfstools libdevmapper1.02.1
 coreutils poppler-utils qpdf libnss3-tools libfuse3-dev fuse3 libzbar-dev
 libncurses-dev tmux"
 

@@ -3,8 +3,9 @@
  * (mountinfo, /proc/swaps, sysfs paths, VPD), the contents summary, a
  * libblkid probe of a GPT + ext4 image built here, and the refusals that
  * this machine can show without harm (its own root disk, the running
- * program, zram).  As root, the image is also attached read-only to a
- * loop device, probed there, and must then be refused as attached.
+ * program, zram, the technician USB's data partition).  As root, the
+ * image is also attached read-only to a loop device, probed there, and
+ * must then be refused as attached.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -689,6 +690,72 @@ test_refuse_root_disk(void **state)
 	assert_true(found);
 }
 
+/*
+ * The technician's USB stick is refused by its data partition (a FAT
+ * file system labelled WIPECERT), mounted or not: here in an image file,
+ * whose identity says nothing else about it.
+ */
+/* A FAT file system labelled label in p1 of an MBR, or on the whole image. */
+static void
+make_fat(const char *path, int mbr, const char *label)
+{
+	char cmd[512];
+
+	assert_int_equal(wc_fmt(cmd, sizeof(cmd), "truncate -s 0 %s && "
+				"truncate -s %d %s", path, (int)IMG_SIZE, path), 0);
+	assert_int_equal(run(cmd), 0);
+	if (mbr) {
+		assert_int_equal(wc_fmt(cmd, sizeof(cmd),
+					"printf 'label: dos\\nstart=%d, "
+					"size=%d, type=c\\n' | sfdisk -q %s "
+					">/dev/null 2>&1", P1_START,
+					P1_SECTORS, path), 0);
+		assert_int_equal(run(cmd), 0);
+	}
+	assert_int_equal(wc_fmt(cmd, sizeof(cmd), "mkfs.vfat -n %s %s %s %d "
+				">/dev/null 2>&1", label,
+				mbr ? "--offset 2048" : "", path,
+				mbr ? P1_SECTORS / 2 : (int)(IMG_SIZE / 1024)), 0);
+	assert_int_equal(run(cmd), 0);
+}
+
+static void
+expect_fat(const char *path, int mbr, const char *label, int refused,
+	   const char *want)
+{
+	struct wipe_ident id;
+	char why[256];
+	int rc;
+
+	make_fat(path, mbr, label);
+	assert_int_equal(wipe_identify_path(path, &id), 0);
+	rc = wipe_check_safety(&id, why, sizeof(why));
+	if (rc != refused || (refused && !strstr(why, want)))
+		fail_msg("%s on %s: got %d \"%s\", want %d \"%s\"", label,
+			 mbr ? "p1" : "the whole image", rc, why, refused,
+			 want);
+}
+
+static void
+test_refuse_data_partition(void **state)
+{
+	struct image *img = *state;
+
+	skip_without_image(img);
+	if (!have_tool("mkfs.vfat")) {
+		print_message("mkfs.vfat missing: data partition test "
+			      "skipped\n");
+		skip();
+	}
+	expect_fat(img->path, 1, "WIPECERT", 1,
+		   "partition 1 is a wipecert data partition (label WIPECERT)");
+	expect_fat(img->path, 0, "WIPECERT", 1,
+		   "holds a wipecert data file system");
+	/* any other label is an ordinary disk */
+	expect_fat(img->path, 1, "WIPECERTX", 0, "");
+	expect_fat(img->path, 0, "DATA", 0, "");
+}
+
 /* ---- as root: the image on a loop device --------------------------- */
 
 static int
@@ -775,6 +842,8 @@ main(void)
 						image_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_image, image_setup,
 						image_teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_data_partition,
+						image_setup, image_teardown),
 		cmocka_unit_test(test_refuse_by_ident),
 		cmocka_unit_test(test_refuse_running_program),
 		cmocka_unit_test(test_refuse_root_disk),

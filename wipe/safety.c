@@ -2,14 +2,17 @@
  * safety.c - may this target be erased?  Refuses, with no override, what
  * is never an erasure target (zram, ram disks, read-only devices, empty
  * drives, partitions) and whatever is in use: mounted, swap, held by
- * dm/md, attached to a loop device, or behind the running system.
+ * dm/md, attached to a loop device, or behind the running system; and
+ * the technician's USB stick, by its data partition.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -22,6 +25,8 @@
 #define SAFETY_MAX_SYSDEVS 64	/* devices behind one filesystem */
 #define SAFETY_MAX_DEPTH 16	/* dm on md on loop on ... */
 #define SAFETY_TEXT_MAX (64 * WC_MIB)
+/* The label of the technician USB's data partition (usb/build.sh). */
+#define SAFETY_DATA_LABEL "WIPECERT"
 
 struct safety_part {
 	dev_t devno;
@@ -716,6 +721,47 @@ check_backs(struct safety *s, const char *path, const char *what)
 	return 0;
 }
 
+/* ---- the technician's USB stick ------------------------------------ */
+
+/*
+ * The stick wipecert boots from keeps the register and the certificates
+ * on a FAT partition labelled WIPECERT.  A disk holding such a partition
+ * (or such a file system on the whole disk) is refused whether it is
+ * mounted or not, and whatever the firmware or kernel calls it: found by
+ * a libblkid probe of the contents, the same probe wipe and list show.
+ */
+static int
+check_data_partition(struct safety *s)
+{
+	struct wipe_contents c;
+	const struct wipe_content *e;
+	size_t i;
+	int fd, rc;
+
+	fd = open(s->id->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	rc = wipe_probe_contents(fd, s->id->size_bytes, &c);
+	close(fd);
+	if (rc < 0)
+		return rc;	/* cannot tell: refuse */
+	for (i = 0; i < c.n && rc == 0; i++) {
+		e = &c.v[i];
+		if (strcasecmp(e->label, SAFETY_DATA_LABEL) != 0)
+			continue;
+		if (e->partno > 0)
+			rc = refuse(s, "partition %d is a wipecert data "
+				    "partition (label %s): the technician's "
+				    "USB stick", e->partno, SAFETY_DATA_LABEL);
+		else
+			rc = refuse(s, "holds a wipecert data file system "
+				    "(label %s): the technician's USB stick",
+				    SAFETY_DATA_LABEL);
+	}
+	wipe_contents_release(&c);
+	return rc;
+}
+
 /* ---- the whole check ----------------------------------------------- */
 
 static int
@@ -735,6 +781,8 @@ check_file(struct safety *s)
 	rc = check_swaps(s);
 	if (rc == 0)
 		rc = check_loops(s);
+	if (rc == 0)
+		rc = check_data_partition(s);
 	return rc;
 }
 
@@ -759,6 +807,8 @@ check_device(struct safety *s)
 	if (rc == 0)
 		rc = check_backs(s, "/proc/self/exe",
 				 "the running program is on");
+	if (rc == 0)
+		rc = check_data_partition(s);
 	return rc;
 }
 

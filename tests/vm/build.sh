@@ -62,19 +62,8 @@ fi
 
 stage=$OUT/stage
 rm -rf "$stage" "$OUT/busybox"
-mkdir -p "$stage"/{bin,dev,proc,sys,tmp,run,root,etc/wipecert,lib,out}
-ln -s bin "$stage/sbin"
-mkdir -p "$stage/usr"
-ln -s ../bin "$stage/usr/bin"
-ln -s ../bin "$stage/usr/sbin"
-
-# busybox, with a link for each applet it has.
-dpkg-deb -x "$bdeb" "$OUT/busybox"
-cp "$OUT/busybox/bin/busybox" "$stage/bin/busybox"
-for a in $("$stage/bin/busybox" --list); do
-	[ "$a" = busybox ] || ln -sf busybox "$stage/bin/$a"
-done
-rm -rf "$OUT/busybox"
+ir_skeleton "$stage" && mkdir -p "$stage/out" || fail "cannot make $stage"
+ir_add_busybox "$stage" "$bdeb" || fail "cannot add busybox"
 
 ir_add_modules "$stage" "$kroot" "$kver" $modules ||
 	fail "cannot add the modules"

@@ -21,6 +21,13 @@
 #   ir_add_binary STAGE FILE [DEST]
 #                               copy FILE with its shared libraries and the
 #                               dynamic loader
+#   ir_skeleton STAGE           the folders of a busybox root (/sbin and
+#                               /usr/bin linked to /bin)
+#   ir_add_busybox STAGE DEB    busybox from busybox-static's DEB, with a
+#                               link for each of its applets
+#   ir_add_from_deb STAGE DEB PATH...
+#                               copy PATHs (files or folders, as the
+#                               package holds them) out of DEB
 #   ir_pack STAGE OUT           a reproducible newc cpio.gz of STAGE
 
 IR_EPOCH=${SOURCE_DATE_EPOCH:-0}
@@ -166,6 +173,41 @@ ir_add_binary() {
 		cp -L "$lib" "$stage/$lib" || return 1
 	done
 	return 0
+}
+
+# ir_skeleton STAGE: an empty root with the usual folders.
+ir_skeleton() {
+	local stage=$1
+	mkdir -p "$stage"/{bin,dev,proc,sys,tmp,run,root,etc/wipecert,lib} &&
+		ln -s bin "$stage/sbin" && mkdir -p "$stage/usr" &&
+		ln -s ../bin "$stage/usr/bin" && ln -s ../bin "$stage/usr/sbin"
+}
+
+# ir_add_busybox STAGE DEB: /bin/busybox out of busybox-static's DEB,
+# and a link to it in /bin for each applet it has.
+ir_add_busybox() {
+	local stage=$1 deb=$2 a
+	ir_add_from_deb "$stage" "$deb" bin/busybox || return 1
+	for a in $("$stage/bin/busybox" --list); do
+		[ "$a" = busybox ] || ln -sf busybox "$stage/bin/$a" || return 1
+	done
+}
+
+# ir_add_from_deb STAGE DEB PATH...: PATHs (relative, as in the package:
+# "usr/share/zoneinfo/Asia/Tokyo", a folder takes what is under it) out
+# of DEB into STAGE, without unpacking the rest.  Symbolic links stay
+# links.  A PATH the package does not hold is an error.
+ir_add_from_deb() {
+	local stage=$1 deb=$2 p
+	shift 2
+	mkdir -p "$stage" || return 1
+	for p in "$@"; do
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -x -C "$stage" --no-same-owner "./${p#/}" || {
+			ir_err "$deb holds no $p"
+			return 1
+		}
+	done
 }
 
 # ir_pack STAGE OUT: a newc cpio, gzip'd, that depends only on the
