@@ -86,6 +86,8 @@ pass_from_tty(const char *prompt, int confirm, char *buf, size_t cap)
 	return ret;
 }
 
+static int key_open(const char *path, int *fdp);
+
 static int
 pass_from_file(const char *file, char *buf, size_t cap)
 {
@@ -94,9 +96,10 @@ pass_from_file(const char *file, char *buf, size_t cap)
 	ssize_t r;
 	int fd, ret = 0;
 
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	/* A secret like the key itself: no link, no group/other access. */
+	ret = key_open(file, &fd);
+	if (ret != 0)
+		return ret;
 	while (len < sizeof(raw)) {
 		r = read(fd, raw + len, sizeof(raw) - len);
 		if (r < 0 && errno == EINTR)

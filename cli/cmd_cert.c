@@ -256,6 +256,33 @@ report_logged(const struct reg_log *log, const char *pdf_sha)
 }
 
 /*
+ * The register's `certificate` entries for a record: 1 when one holds
+ * this file's SHA-256, 0 when the record has none (e.g. re-issued with
+ * --no-register), -1 when it has some and none is this file.
+ */
+static int
+certificate_logged(const struct reg_log *log, const char *record_id,
+		   const char *pdf_sha)
+{
+	const char *id, *s;
+	int seen = 0;
+	size_t i;
+
+	for (i = 0; i < log->n; i++) {
+		if (log->v[i].kind != REG_CERTIFICATE)
+			continue;
+		id = reg_body_str(&log->v[i], "record_id");
+		s = reg_body_str(&log->v[i], "sha256");
+		if (id == NULL || strcmp(id, record_id) != 0)
+			continue;
+		if (s != NULL && strcmp(s, pdf_sha) == 0)
+			return 1;
+		seen = 1;
+	}
+	return seen ? -1 : 0;
+}
+
+/*
  * Find the register entry the document names, check that it is the one
  * its JSON was logged by (a report: also that a report entry holds this
  * file's SHA-256), and that the register verifies up to it.  Returns
@@ -298,6 +325,11 @@ check_register(const struct copts *o, const char *pdf_sha,
 	if (why == NULL && n.report && !report_logged(&log, pdf_sha))
 		why = "the register has no report entry with this file's "
 		      "SHA-256";
+	/* A certificate logged for this record must be this very file. */
+	if (why == NULL && !n.report &&
+	    certificate_logged(&log, res->record_id, pdf_sha) < 0)
+		why = "the register logs a different certificate file for "
+		      "this record: this one was altered or replaced";
 	ret = why != NULL ? CLI_TAMPERED
 			  : verify_up_to(path, o->cfg.root_ca, e, res);
 	if (why != NULL) {

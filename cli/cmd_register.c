@@ -412,8 +412,10 @@ reg_cmd_verify(struct sub_opts *o)
 		verify_json(o, &res);
 	else
 		verify_text(o, &res);
+	/* Intact but checked against no root CA: anyone could have
+	 * re-signed it (DESIGN §3: 7, valid but not trusted). */
 	if (res.problem == REG_OK)
-		return CLI_OK;
+		return o->vo.ca_path != NULL ? CLI_OK : CLI_UNTRUSTED;
 	return res.problem == REG_UNTRUSTED ? CLI_UNTRUSTED : CLI_TAMPERED;
 }
 

@@ -66,6 +66,12 @@ unlock(struct issuer *iss, time_t now)
 		cli_say(iss->msgs, CLI_MSG_ERR, "the signing certificate '%s' "
 			"is expired or not yet valid", c->certificate);
 		break;
+	case -EPERM:
+		cli_say(iss->msgs, CLI_MSG_ERR, "the key '%s' or its "
+			"passphrase file '%s' is a link or can be read by "
+			"others (chmod 600)", c->key,
+			c->passphrase_file ? c->passphrase_file : "-");
+		break;
 	case -EKEYREJECTED:
 		cli_say(iss->msgs, CLI_MSG_ERR, "the key '%s' does not match "
 			"the certificate '%s'", c->key, c->certificate);

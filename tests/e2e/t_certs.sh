@@ -16,6 +16,7 @@ D=$WORK
 printf 'ca secret\n' >"$D/ca.pass"
 printf 'tech secret\n' >"$D/tech.pass"
 printf 'not it\n' >"$D/wrong.pass"
+chmod 600 "$D"/*.pass
 ORG="株式会社テスト消去"
 
 # ---- keys ---------------------------------------------------------------
@@ -280,6 +281,11 @@ chmod 644 "$D/tech.key"
 wcert cert issue --config "$D/wc.conf" --output "$D/o2/a.pdf" "$rec"
 assert_rc 8 "cert issue with a key readable by others"
 assert_out "chmod 600" "says: chmod 600"
+# The passphrase file is a secret too: readable by others, it is refused.
+cp "$D/tech.pass" "$D/open.pass" && chmod 644 "$D/open.pass"
+sed "s|^passphrase_file = .*|passphrase_file = $D/open.pass|" "$D/wc.conf" >"$D/open.conf"
+wcert cert issue --config "$D/open.conf" --output "$D/o2/open.pdf" "$rec"
+assert_rc 8 "cert issue with a passphrase file readable by others"
 chmod 600 "$D/tech.key"
 wcert cert issue --config "$D/nonexistent.conf" "$rec"
 assert_rc 8 "a missing configuration file"

@@ -26,6 +26,7 @@ MIB=1048576
 mkdir -p "$OUTD"
 printf 'ca secret\n' >"$D/ca.pass"
 printf 'tech secret\n' >"$D/tech.pass"
+chmod 600 "$D"/*.pass
 
 wcert key ca-init --ca-key "$D/ca.key" --ca-cert "$D/root.pem" --org "$ORG" \
 	--passphrase-file "$D/ca.pass" "${K[@]}"

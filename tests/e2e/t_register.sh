@@ -153,6 +153,10 @@ assert_rc 2 "show of a missing entry"
 tampered() { cp "$R" "$WORK/t.jsonl"; }
 T=$WORK/t.jsonl
 
+# Intact, but checked against no root CA: anyone could have re-signed it.
+wcert register verify --register "$R"
+assert_rc 7 "intact but checked against no root CA: exit 7 (not trusted)"
+
 tampered
 sed -i '3s/山田 太郎/山口 太郎/' "$T"
 wcert register verify --register "$T" --ca "$K/ca.pem"
@@ -203,7 +207,7 @@ assert_out "line 5 .*inserted" "names the copy as inserted"
 
 tampered
 head -n 4 "$R" >"$T"
-wcert register verify --register "$T"
+wcert register verify --register "$T" --ca "$K/ca.pem"
 assert_rc 0 "a register cut after entry 4 looks intact on its own"
 wcert register verify --register "$T" --expect-head "6:$h6"
 assert_rc 6 "truncated, against the head a certificate printed"
@@ -217,7 +221,7 @@ cp "$R" "$WORK/torn.jsonl"
 TR=$WORK/torn.jsonl
 sed -n 3p "$R" | head -c 150 | tr -d '\n' >"$WORK/torn-bytes"
 cat "$WORK/torn-bytes" >>"$TR"
-wcert register verify --register "$TR"
+wcert register verify --register "$TR" --ca "$K/ca.pem"
 assert_rc 0 "a torn last line is not a verification failure"
 assert_out "torn last line \(150 bytes\), will be recovered on next append" \
 	"verify reports the torn line"
@@ -310,7 +314,7 @@ for i in $(seq 200); do
 	# What the killed command printed before dying was committed.
 	cat "$WORK/k.out" >>"$committed"
 	if [ $((i % 40)) -eq 0 ]; then
-		"$WIPECERT" register verify --register "$KR" >/dev/null 2>&1 || bad=$((bad + 1))
+		"$WIPECERT" register verify --register "$KR" --ca "$K/ca.pem" >/dev/null 2>&1 || bad=$((bad + 1))
 	fi
 done
 assert_eq "$bad" 0 "the register verified at every check during the kills"
@@ -351,7 +355,7 @@ if is_root; then
 	wcert register add correction "${C[@]}" --register "$FS/register.jsonl" \
 		--refers 1 --text "after space was freed"
 	assert_rc 0 "appends work again once there is space"
-	wcert register verify --register "$FS/register.jsonl"
+	wcert register verify --register "$FS/register.jsonl" --ca "$K/ca.pem"
 	assert_rc 0 "and the register verifies"
 	umount "$FS" && _MOUNTS=()
 else

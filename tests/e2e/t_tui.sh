@@ -39,6 +39,7 @@ K=(--kdf-iterations 1000)
 
 printf 'ca secret\n' >"$D/ca.pass"
 printf 'tech secret\n' >"$D/tech.pass"
+chmod 600 "$D"/*.pass
 wcert key ca-init --ca-key "$D/ca.key" --ca-cert "$D/root.pem" \
 	--org "株式会社テスト消去" --passphrase-file "$D/ca.pass" "${K[@]}"
 assert_rc 0 "key ca-init"

@@ -184,6 +184,7 @@ K=$W/keys
 mkdir -p "$K"
 printf 'ca secret\n' >"$K/ca.pass"
 printf 'tech secret\n' >"$K/tech.pass"
+chmod 600 "$K"/*.pass
 if ! "$WIPECERT" key ca-init --ca-key "$K/ca.key" --ca-cert "$K/root.pem" \
 	--org "株式会社テスト消去" --passphrase-file "$K/ca.pass" \
 	--kdf-iterations 1000 >"$W/key.log" 2>&1 ||
