@@ -32,6 +32,7 @@ struct vctx {
 	size_t derlen;
 	CMS_ContentInfo *cms;
 	STACK_OF(X509) *roots;		/* NULL: no root given */
+	int ncerts;			/* certificates in the DER */
 };
 
 void
@@ -264,19 +265,86 @@ der_next(const uint8_t *der, size_t end, size_t *pos, uint8_t *tag,
 	return 0;
 }
 
+#define CMS_MALFORMED "/Contents is not a well-formed DER CMS signature " \
+	"with one signer"
+
+/*
+ * After digestAlgorithms: encapContentInfo, [0] certificates (each a
+ * plain X.509 certificate, counted into *ncerts), no [1] crls, then the
+ * signerInfos SET at *si_off, *si_len.
+ */
+static const char *
+signed_data_tail(const uint8_t *d, size_t end, size_t pos, int *ncerts,
+		 size_t *si_off, size_t *si_len)
+{
+	size_t off, len, p, o, l;
+	uint8_t tag;
+
+	*ncerts = 0;
+	if (der_next(d, end, &pos, &tag, &off, &len) || tag != 0x30 ||
+	    der_next(d, end, &pos, &tag, &off, &len))
+		return CMS_MALFORMED;
+	if (tag == 0xa0) {
+		for (p = off; p < off + len; (*ncerts)++)
+			if (der_next(d, off + len, &p, &tag, &o, &l) ||
+			    tag != 0x30)
+				return "the signature carries a certificate "
+				       "of an unexpected kind";
+		if (der_next(d, end, &pos, &tag, &off, &len))
+			return CMS_MALFORMED;
+	}
+	if (tag == 0xa1)
+		return "the signature carries revocation lists";
+	if (tag != 0x31 || pos != end)
+		return CMS_MALFORMED;
+	*si_off = off;
+	*si_len = len;
+	return NULL;
+}
+
+/*
+ * The one SignerInfo: version 1, issuerAndSerialNumber, digest, signed
+ * attributes, signature algorithm, signature, and nothing after it.
+ */
+static const char *
+signer_info_shape(const uint8_t *d, size_t off, size_t len)
+{
+	static const uint8_t want[] = { 0x02, 0x30, 0x30, 0xa0, 0x30, 0x04 };
+	size_t pos = off, end = off + len, o, l;
+	uint8_t tag;
+	size_t i;
+
+	if (der_next(d, end, &pos, &tag, &o, &l) || tag != 0x30 ||
+	    pos != end)
+		return CMS_MALFORMED;
+	pos = o;
+	end = o + l;
+	for (i = 0; i < WC_ARRAY_SIZE(want); i++)
+		if (der_next(d, end, &pos, &tag, &o, &l) || tag != want[i] ||
+		    (i == 0 && (l != 1 || d[o] != 1)))
+			return CMS_MALFORMED;
+	if (pos == end)
+		return NULL;
+	if (der_next(d, end, &pos, &tag, &o, &l) == 0 && tag == 0xa1)
+		return "the signature has unsigned attributes";
+	return CMS_MALFORMED;
+}
+
 /*
  * The parts of a SignedData that no signature covers: both versions
- * must be 1 and digestAlgorithms exactly the signer's digest, so that
- * no byte of the DER can change unnoticed.
+ * must be 1, digestAlgorithms exactly the signer's digest, no CRLs and
+ * no unsigned attributes, so that no byte of the DER can change
+ * unnoticed.  Returns NULL, or why not.
  */
-static int
-check_cms_shape(struct vctx *v, const X509_ALGOR *dig)
+static const char *
+cms_shape_fault(struct vctx *v, const X509_ALGOR *dig)
 {
 	const uint8_t *d = v->der;
 	unsigned char *alg = NULL;
-	size_t pos = 0, off, len, end, si_end;
+	const char *why = CMS_MALFORMED;
+	size_t pos = 0, off, len, end, si_off = 0, si_len = 0;
 	uint8_t tag;
-	int n, ok = 0;
+	int n;
 
 	n = i2d_X509_ALGOR(dig, &alg);
 	if (der_next(d, v->derlen, &pos, &tag, &off, &len) ||	/* ContentInfo */
@@ -292,24 +360,28 @@ check_cms_shape(struct vctx *v, const X509_ALGOR *dig)
 	    der_next(d, end, &pos, &tag, &off, &len) || tag != 0x31 ||
 	    n <= 0 || len != (size_t)n || memcmp(d + off, alg, len) != 0)
 		goto out;
-	do {	/* encapContentInfo, [0] certificates, [1] crls, signerInfos */
-		if (der_next(d, end, &pos, &tag, &off, &len))
-			goto out;
-	} while (pos < end);
-	si_end = off + len;
-	pos = off;
-	if (tag != 0x31 ||
-	    der_next(d, si_end, &pos, &tag, &off, &len) || pos != si_end ||
-	    (pos = off, der_next(d, off + len, &pos, &tag, &off, &len)) ||
-	    tag != 0x02 || len != 1 || d[off] != 1)
-		goto out;
-	ok = 1;
+	why = signed_data_tail(d, end, pos, &v->ncerts, &si_off, &si_len);
+	if (why == NULL)
+		why = signer_info_shape(d, si_off, si_len);
 out:
 	OPENSSL_free(alg);
-	return ok;
+	return why;
 }
 
-/* Parse the CMS; one signer, SHA-2 digest, canonical DER. */
+/* SHA-256, its parameters absent (NULL would be a second encoding). */
+static int
+digest_ok(const X509_ALGOR *dig)
+{
+	const ASN1_OBJECT *obj = NULL;
+	int ptype = V_ASN1_EOC;
+
+	if (dig == NULL)
+		return 0;
+	X509_ALGOR_get0(&obj, &ptype, NULL, dig);
+	return OBJ_obj2nid(obj) == NID_sha256 && ptype == V_ASN1_UNDEF;
+}
+
+/* Parse the CMS; one signer, SHA-256 digest, canonical DER. */
 static int
 parse_cms(struct vctx *v, CMS_SignerInfo **sip)
 {
@@ -318,7 +390,8 @@ parse_cms(struct vctx *v, CMS_SignerInfo **sip)
 	STACK_OF(CMS_SignerInfo) *sis;
 	X509_ALGOR *dig = NULL;
 	const ASN1_OBJECT *ct;
-	int n, nid;
+	const char *why;
+	int n;
 
 	v->cms = d2i_CMS_ContentInfo(NULL, &q, (long)v->derlen);
 	if (v->cms == NULL || q != v->der + v->derlen ||
@@ -335,14 +408,16 @@ parse_cms(struct vctx *v, CMS_SignerInfo **sip)
 		goto bad;
 	*sip = sk_CMS_SignerInfo_value(sis, 0);
 	CMS_SignerInfo_get0_algs(*sip, NULL, NULL, &dig, NULL);
-	nid = dig ? OBJ_obj2nid(dig->algorithm) : NID_undef;
-	if (nid != NID_sha256 && nid != NID_sha384 && nid != NID_sha512) {
+	if (!digest_ok(dig)) {
 		vfy_fail(v->res, CERT_INVALID, "signature digest is not "
-			 "SHA-256, SHA-384 or SHA-512");
+			 "SHA-256 with absent parameters");
 		return -1;
 	}
-	if (!check_cms_shape(v, dig))
-		goto bad;
+	why = cms_shape_fault(v, dig);
+	if (why != NULL) {
+		vfy_fail(v->res, CERT_INVALID, "%s", why);
+		return -1;
+	}
 	/* eContentType is not signed: it must be id-data, as attested. */
 	ct = CMS_signed_get0_data_by_OBJ(*sip, OBJ_nid2obj(NID_pkcs9_contentType),
 					 -3, V_ASN1_OBJECT);
@@ -351,8 +426,7 @@ parse_cms(struct vctx *v, CMS_SignerInfo **sip)
 		goto bad;
 	return 0;
 bad:
-	vfy_fail(v->res, CERT_INVALID, "/Contents is not a well-formed DER "
-		 "CMS signature with one signer");
+	vfy_fail(v->res, CERT_INVALID, CMS_MALFORMED);
 	return -1;
 }
 
@@ -410,7 +484,7 @@ cert_intact(X509 *x, STACK_OF(X509) *certs, STACK_OF(X509) *roots)
 }
 
 static int
-certs_intact(struct vctx *v, STACK_OF(X509) *certs)
+certs_intact(const struct vctx *v, STACK_OF(X509) *certs)
 {
 	int i;
 
@@ -433,34 +507,124 @@ signer_fill(struct vctx *v, X509 *signer)
 	memcpy(v->res->signer_fingerprint, info.fingerprint, 65);
 }
 
-/* The signature over the ranges (messageDigest, then the signature). */
 /*
  * The SignerInfo's signatureAlgorithm is not signed, and OpenSSL does
- * not hold it against the key: it must name the signer's key type and,
- * when it names a digest, the digest used.
+ * not hold it against the key: it must be the one form this tool
+ * writes for the key, ecdsa-with-SHA256 without parameters for EC,
+ * rsaEncryption with NULL parameters for RSA (as OpenSSL's CMS writes).
  */
 static int
-sig_alg_consistent(CMS_SignerInfo *si, X509 *signer)
+sig_alg_ok(CMS_SignerInfo *si, X509 *signer)
 {
-	X509_ALGOR *dig = NULL, *sig = NULL;
-	int md = NID_undef, pk = NID_undef, nid, key;
+	X509_ALGOR *sig = NULL;
+	const ASN1_OBJECT *obj = NULL;
+	int ptype = V_ASN1_EOC, nid;
 
-	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, &sig);
-	if (dig == NULL || sig == NULL)
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, NULL, &sig);
+	if (sig == NULL)
 		return 0;
-	nid = OBJ_obj2nid(sig->algorithm);
-	key = EVP_PKEY_get_base_id(X509_get0_pubkey(signer));
-	if (nid == key)
-		return 1;	/* the key's own OID, as some signers write */
-	if (!OBJ_find_sigid_algs(nid, &md, &pk))
+	X509_ALGOR_get0(&obj, &ptype, NULL, sig);
+	nid = OBJ_obj2nid(obj);
+	switch (EVP_PKEY_get_base_id(X509_get0_pubkey(signer))) {
+	case EVP_PKEY_EC:
+		return nid == NID_ecdsa_with_SHA256 && ptype == V_ASN1_UNDEF;
+	case EVP_PKEY_RSA:
+		return nid == NID_rsaEncryption && ptype == V_ASN1_NULL;
+	default:
 		return 0;
-	return pk == key && md == OBJ_obj2nid(dig->algorithm);
+	}
 }
 
+/* ECDSA: (r, n - s) verifies too; only the low-S form is accepted. */
+static int
+sig_low_s(CMS_SignerInfo *si, X509 *signer)
+{
+	ASN1_OCTET_STRING *os = CMS_SignerInfo_get0_signature(si);
+	EVP_PKEY *k = X509_get0_pubkey(signer);
+
+	if (EVP_PKEY_get_base_id(k) != EVP_PKEY_EC)
+		return 1;
+	return os != NULL &&
+	       wc_ecdsa_is_low_s(ASN1_STRING_get0_data(os),
+				 (size_t)ASN1_STRING_length(os), k);
+}
+
+/* y is the (verified) issuer of some other certificate in certs. */
+static int
+issues_another(X509 *y, STACK_OF(X509) *certs)
+{
+	X509 *x;
+	int i;
+
+	for (i = 0; i < sk_X509_num(certs); i++) {
+		x = sk_X509_value(certs, i);
+		if (x != y && X509_cmp(x, y) != 0 &&
+		    X509_NAME_cmp(X509_get_issuer_name(x),
+				  X509_get_subject_name(y)) == 0 &&
+		    X509_verify(x, X509_get0_pubkey(y)) == 1)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The certificate set is not signed: it must be the signer's
+ * certificate, once, and issuers of certificates in it, each once.
+ */
+static const char *
+cert_set_fault(const struct vctx *v, X509 *signer, STACK_OF(X509) *certs)
+{
+	int i, j, n = sk_X509_num(certs), has_signer = 0;
+	X509 *y;
+
+	if (n != v->ncerts)
+		return "the signature carries a certificate of an "
+		       "unexpected kind";
+	for (i = 0; i < n; i++) {
+		y = sk_X509_value(certs, i);
+		for (j = i + 1; j < n; j++)
+			if (X509_cmp(y, sk_X509_value(certs, j)) == 0)
+				return "the signature carries a certificate "
+				       "twice";
+		if (X509_cmp(y, signer) == 0)
+			has_signer = 1;
+		else if (!issues_another(y, certs))
+			return "the signature carries a certificate outside "
+			       "the signer's chain";
+	}
+	return has_signer ? NULL : "the signer's certificate is missing";
+}
+
+/* What CMS_verify() lets pass but would let the DER change.  */
+static const char *
+signer_fault(const struct vctx *v, CMS_SignerInfo *si, X509 *signer,
+	     STACK_OF(X509) *certs)
+{
+	STACK_OF(X509_CRL) *crls;
+	int ncrls;
+
+	if (!certs_intact(v, certs))
+		return "a certificate in the signature was altered";
+	if (!sig_alg_ok(si, signer))
+		return "unexpected signature algorithm or parameters";
+	if (!sig_low_s(si, signer))
+		return "the ECDSA signature is not in low-S form";
+	if (CMS_unsigned_get_attr_count(si) >= 0)
+		return "the signature has unsigned attributes";
+	crls = CMS_get1_crls(v->cms);
+	ncrls = sk_X509_CRL_num(crls);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	if (crls != NULL || ncrls > 0)
+		return "the signature carries revocation lists";
+	return cert_set_fault(v, signer, certs);
+}
+
+/* The signature over the ranges (messageDigest, then the signature). */
 static int
 check_cms(struct vctx *v, CMS_SignerInfo *si)
 {
 	STACK_OF(X509) *signers = NULL, *certs = NULL;
+	const char *why;
 	unsigned long e;
 	uint8_t *data;
 	size_t len;
@@ -486,13 +650,13 @@ check_cms(struct vctx *v, CMS_SignerInfo *si)
 	}
 	signers = CMS_get0_signers(v->cms);
 	certs = CMS_get1_certs(v->cms);
-	ok = sk_X509_num(signers) == 1 && certs_intact(v, certs) &&
-	     sig_alg_consistent(si, sk_X509_value(signers, 0));
-	if (ok)
+	why = sk_X509_num(signers) != 1 ? CMS_MALFORMED
+		: signer_fault(v, si, sk_X509_value(signers, 0), certs);
+	if (why == NULL)
 		signer_fill(v, sk_X509_value(signers, 0));
 	else
-		vfy_fail(v->res, CERT_INVALID, "a certificate in the "
-			 "signature was altered");
+		vfy_fail(v->res, CERT_INVALID, "%s", why);
+	ok = why == NULL;
 	sk_X509_free(signers);
 	sk_X509_pop_free(certs, X509_free);
 	return ok ? 0 : -1;

@@ -356,6 +356,29 @@ resign(CMS_SignerInfo *si, EVP_PKEY *pkey)
 	return ok;
 }
 
+/*
+ * ECDSA: (r, n - s) verifies as well as (r, s); write only the low-S
+ * form, the one verifiers accept.
+ */
+static int
+sig_low_s(CMS_SignerInfo *si, EVP_PKEY *pkey)
+{
+	ASN1_OCTET_STRING *os = CMS_SignerInfo_get0_signature(si);
+	uint8_t *low = NULL;
+	size_t len = 0;
+	int ok;
+
+	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC)
+		return 1;
+	ok = os != NULL &&
+	     wc_ecdsa_to_low_s(ASN1_STRING_get0_data(os),
+			       (size_t)ASN1_STRING_length(os), pkey, &low,
+			       &len) == 0 &&
+	     len <= INT32_MAX && ASN1_STRING_set(os, low, (int)len) == 1;
+	free(low);
+	return ok;
+}
+
 /* PAdES baseline forbids signingTime; OpenSSL 3.0 always adds one. */
 static int
 drop_signing_time(CMS_SignerInfo *si)
@@ -417,6 +440,7 @@ sign_cms(const struct cert_signer *s, const uint8_t *data, size_t len,
 	ok = ok && (in = BIO_new_mem_buf(data, (int)len)) != NULL &&
 	     CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY) == 1 &&
 	     drop_signing_time(si) && resign(si, s->pkey) &&
+	     sig_low_s(si, s->pkey) &&
 	     (n = i2d_CMS_ContentInfo(cms, &out)) > 0 &&
 	     self_check(out, (size_t)n, data, len);
 	BIO_free(in);

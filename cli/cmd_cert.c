@@ -675,22 +675,32 @@ long_name:
 	return CLI_USAGE;
 }
 
-static void
+/*
+ * The erasure entry that logged this record's exact bytes.  A record
+ * the register does not know (edited after the fact, or never logged) is
+ * refused: only --no-register issues a certificate naming no entry.
+ */
+static int
 issue_register_lookup(const struct copts *o, struct issue *is)
 {
 	int ret;
 
 	is->seq = -1;
 	if (o->cfg.register_path == NULL)
-		return;
+		return CLI_OK;
 	ret = find_erasure(o->cfg.register_path, is->sha, &is->seq, is->hash);
-	if (ret != 0)
-		cli_warn("register '%s' not read (%s): the certificate names "
-			 "no register entry", o->cfg.register_path,
-			 strerror(-ret));
-	else if (is->seq < 0)
-		cli_warn("no erasure entry for record %s in '%s': the "
-			 "certificate names none", is->id, o->cfg.register_path);
+	if (ret != 0) {
+		cli_err("cannot read register '%s': %s", o->cfg.register_path,
+			strerror(-ret));
+		return ret == -EBADMSG ? CLI_TAMPERED : CLI_IO;
+	}
+	if (is->seq < 0) {
+		cli_err("refusing record %s: no erasure entry in '%s' has its "
+			"SHA-256 (edited, or never logged; --no-register "
+			"issues it anyway)", is->id, o->cfg.register_path);
+		return CLI_TAMPERED;
+	}
+	return CLI_OK;
 }
 
 static int
@@ -781,7 +791,9 @@ cert_issue_cmd(struct copts *o, const char *record)
 		ret = kcli_signer(&o->cfg, &s);
 	if (ret != CLI_OK)
 		goto out;
-	issue_register_lookup(o, &is);
+	ret = issue_register_lookup(o, &is);
+	if (ret != CLI_OK)
+		goto out;
 	ret = issue_make(o, &is, s);
 	if (ret != CLI_OK)
 		goto out;

@@ -23,6 +23,9 @@ job_init(struct job *j)
 	wipe_engine_opts_default(&j->eo);
 	j->eo.stop = &cli_stop;
 	j->vmode = VFY_SAMPLE;
+	/* Not run until job_run() decides: never a default "pass". */
+	j->rec.result = CERT_ABORTED;
+	j->status = CLI_INTERRUPTED;
 	j->reg_seq = -1;
 	wipe_fw_opts_default(&j->fo);
 	j->fo.stop = &cli_stop;
@@ -157,6 +160,9 @@ decide(const struct job *j, int ret)
 		return CERT_ABORTED;
 	if (drive >= 0)
 		return (enum cert_result)drive;
+	/* Every error the pipeline records is a reason not to certify. */
+	if (j->rec.nerrors > 0)
+		return CERT_FAIL;
 	if (ret != 0 || j->rec.passes_done != j->plan.npasses)
 		return CERT_FAIL;
 	for (i = 0; i < j->rec.passes_done; i++)

@@ -27,6 +27,34 @@ unlock_if_locked(struct job *j)
 	return -EACCES;
 }
 
+/*
+ * NVMe: capacity outside the target namespace (other namespaces, or
+ * unallocated capacity) is a hidden area unless the technique reaches
+ * the whole subsystem (Sanitize) or every namespace (Format with FNA).
+ */
+static int
+check_nvme_capacity(struct job *j)
+{
+	const struct wipe_drive *dr = &j->dev->id.drive;
+	int whole = strncmp(j->plan.method, "nvme-sanitize-", 14) == 0 ||
+		    (strncmp(j->plan.method, "nvme-format-", 12) == 0 &&
+		     (dr->fna & 1));
+
+	if (j->dev->id.transport != WIPE_TR_NVME ||
+	    j->dev->id.source != WIPE_SRC_NVME_IDENTIFY || whole)
+		return 0;
+	if (dr->nn > 1)
+		cert_job_error(&j->rec, "hidden", 0, "the controller has %u "
+			       "namespaces and %s erases only namespace %u",
+			       dr->nn, j->plan.method, dr->nsid);
+	else if (dr->tnvmcap > 0 && dr->tnvmcap > j->dev->id.size_bytes)
+		cert_job_error(&j->rec, "hidden", 0, "the drive's capacity "
+			       "(%llu bytes) exceeds the namespace (%llu "
+			       "bytes)", (unsigned long long)dr->tnvmcap,
+			       (unsigned long long)j->dev->id.size_bytes);
+	return 0;
+}
+
 int
 job_prepare_drive(struct job *j)
 {
@@ -38,14 +66,22 @@ job_prepare_drive(struct job *j)
 		return ret;
 	ret = wipe_hidden_check(j->dev, h);
 	if (ret == -EOPNOTSUPP)
-		return 0;	/* not an ATA drive: nothing to restore */
+		return check_nvme_capacity(j);
 	j->rec.hidden = h;
 	if (ret != 0 || !h->checked) {
-		/* Said in the record (hidden_areas.restore.checked). */
+		/* Said in the record (hidden_areas.restore.checked); a drive
+		 * whose hidden areas are unknown is not certified. */
 		snprintf(h->message, sizeof(h->message), "the native max "
 			 "address could not be read: hidden areas unknown");
+		cert_job_error(&j->rec, "hidden", ret < 0 ? -ret : 0, "%s",
+			       h->message);
 		return 0;
 	}
+	if (j->dev->id.drive.dco_feature == WIPE_YES &&
+	    j->dev->id.hidden.dco_present == WIPE_UNKNOWN)
+		cert_job_error(&j->rec, "hidden", 0, "the drive supports a "
+			       "DCO but its state could not be read: hidden "
+			       "areas unknown");
 	if (!h->present)
 		return 0;
 	if (!j->restore_hidden) {

@@ -30,6 +30,8 @@ cli_signals_install(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* Output to a closed pipe: EPIPE on write, never death mid-erase. */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 void

@@ -279,6 +279,15 @@ wiperun_open(struct wiperun *r, struct job *j, const char *target,
 			method, j->target, strerror(-ret));
 		return ret == -EIO ? CLI_IO : CLI_USAGE;
 	}
+	/* Only the markers read back prove that a drive's own erase did
+	 * anything (DESIGN §5): a drive's word alone is not certified. */
+	if (j->plan.tech != WIPE_TECH_OVERWRITE && j->vmode == VFY_NONE) {
+		cli_say(r->msgs, CLI_MSG_ERR, "refusing '%s' for '%s' with "
+			"--verify none: a drive's own erase is only certified "
+			"after reading back (use sample or full)", j->plan.method,
+			j->target);
+		return CLI_USAGE;
+	}
 	j->rec.contract = r->contract;
 	j->rec.people = r->people;
 	j->rec.tool = r->tool;

@@ -222,4 +222,25 @@ int wc_config_load(struct wc_config *c, const char *path, unsigned *errline);
 /* Set one field by key name (options override the file).  0 or -EINVAL. */
 int wc_config_set(struct wc_config *c, const char *key, const char *value);
 
+/*
+ * ECDSA signatures are malleable: (r, n - s) verifies wherever (r, s)
+ * does.  Signers write, and verifiers accept, only the low-S form
+ * (s <= n/2, n the order of the key's curve).  sig is a DER
+ * ECDSA-Sig-Value; pkey an EC key (EVP_PKEY *).
+ *
+ * wc_ecdsa_is_low_s: 1 when sig is strict DER with 0 < s <= n/2, 0 when
+ * not (also when sig does not parse or the key is not EC).
+ */
+struct evp_pkey_st;
+int wc_ecdsa_is_low_s(const uint8_t *sig, size_t len,
+		      const struct evp_pkey_st *pkey);
+/*
+ * Rewrite sig in low-S form into *out (malloc'd, the caller frees it),
+ * unchanged when it already is.  Returns 0, -EINVAL when sig is not a
+ * DER ECDSA signature or the key not an EC key, or -ENOMEM.
+ */
+int wc_ecdsa_to_low_s(const uint8_t *sig, size_t len,
+		      const struct evp_pkey_st *pkey, uint8_t **out,
+		      size_t *outlen);
+
 #endif

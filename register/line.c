@@ -72,6 +72,25 @@ line_in_ok(const struct reg_line_in *in)
 	       reg_is_hex64(in->prev);
 }
 
+/* ECDSA: (r, n - s) is valid too; write only the low-S form. */
+static int
+low_s(EVP_PKEY *pkey, uint8_t **sig, size_t *siglen)
+{
+	uint8_t *low;
+	size_t len;
+	int ret;
+
+	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC)
+		return 0;
+	ret = wc_ecdsa_to_low_s(*sig, *siglen, pkey, &low, &len);
+	if (ret != 0)
+		return ret == -ENOMEM ? ret : -EIO;
+	free(*sig);
+	*sig = low;
+	*siglen = len;
+	return 0;
+}
+
 int
 reg_line_make(const struct reg_signer *s, const struct reg_line_in *in,
 	      char **out, size_t *len)
@@ -95,6 +114,8 @@ reg_line_make(const struct reg_signer *s, const struct reg_line_in *in,
 		goto out;
 	}
 	ret = reg_sign(s, b.p, b.len, &sig, &siglen);
+	if (ret == 0)
+		ret = low_s(s->pkey, &sig, &siglen);
 	if (ret == 0)
 		ret = reg_b64_encode(sig, siglen, &sig64);
 	if (ret != 0)

@@ -18,29 +18,6 @@
 #define MAX_THREADS 8
 #define MIN_PER_THREAD 256	/* below this, threads cost more than they save */
 
-/* An ECDSA signature in strict DER (a SEQUENCE of r and s, nothing else). */
-static int
-ecdsa_der_ok(const uint8_t *sig, size_t len)
-{
-	const unsigned char *p = sig;
-	unsigned char *again = NULL;
-	ECDSA_SIG *es;
-	int n, ok = 0;
-
-	if (len > 256)
-		return 0;
-	es = d2i_ECDSA_SIG(NULL, &p, (long)len);
-	if (es == NULL)
-		return 0;
-	n = i2d_ECDSA_SIG(es, &again);
-	if (n > 0 && (size_t)n == len && p == sig + len &&
-	    memcmp(again, sig, len) == 0)
-		ok = 1;
-	OPENSSL_free(again);
-	ECDSA_SIG_free(es);
-	return ok;
-}
-
 /* What checking signatures needs, kept across the checks of a thread. */
 struct sigctx {
 	EVP_MD *md;
@@ -100,7 +77,9 @@ sigctx_check(struct sigctx *c, EVP_PKEY *pkey, const char *line, size_t len,
 			     len - signed_len - plen - 2, &sig, &siglen);
 	if (ret != 0)
 		return ret == -ENOMEM ? ret : -EINVAL;
-	if (EVP_PKEY_base_id(pkey) == EVP_PKEY_EC && !ecdsa_der_ok(sig, siglen)) {
+	/* Strict DER and low S: one signature encoding per line. */
+	if (EVP_PKEY_base_id(pkey) == EVP_PKEY_EC &&
+	    !wc_ecdsa_is_low_s(sig, siglen, pkey)) {
 		ret = -EINVAL;
 		goto out;
 	}

@@ -52,6 +52,8 @@ fx_write(const char *path, const void *data, size_t len)
 	if (fp == NULL)
 		return -1;
 	ok = fwrite(data, 1, len, fp) == len;
+	/* Secrets (the passphrase file) must not be readable by others. */
+	ok = ok && fchmod(fileno(fp), 0600) == 0;
 	return fclose(fp) == 0 && ok ? 0 : -1;
 }
 

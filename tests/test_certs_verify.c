@@ -12,6 +12,10 @@
 
 #include <cmocka.h>
 
+#include <openssl/cms.h>
+#include <openssl/ec.h>
+#include <openssl/x509.h>
+
 #include "certs/verify_priv.h"
 #include "tests/certs_fixture.h"
 
@@ -297,6 +301,233 @@ test_every_der_byte(void **state)
 	free(m);
 }
 
+/* ---- malleated signatures: changed DER that still verifies -------- */
+
+static CMS_ContentInfo *
+cms_of(const uint8_t *pdf, size_t a, size_t derlen)
+{
+	uint8_t *der = malloc(derlen);
+	const unsigned char *q = der;
+	CMS_ContentInfo *cms;
+	unsigned int x;
+	size_t i;
+
+	assert_non_null(der);
+	for (i = 0; i < derlen; i++) {
+		assert_int_equal(sscanf((const char *)pdf + a + 1 + 2 * i,
+					"%2x", &x), 1);
+		der[i] = (uint8_t)x;
+	}
+	cms = d2i_CMS_ContentInfo(NULL, &q, (long)derlen);
+	assert_non_null(cms);
+	free(der);
+	return cms;
+}
+
+/* Signed, with /Contents replaced by cms, zero-padded. */
+static uint8_t *
+with_cms(CMS_ContentInfo *cms)
+{
+	uint8_t *m = malloc(Signed_len), *der = NULL;
+	int n = i2d_CMS_ContentInfo(cms, &der), i;
+	char hex[3];
+
+	assert_non_null(m);
+	assert_true(n > 0 && (size_t)n * 2 <= Contents_b - Contents_a - 2);
+	memcpy(m, Signed, Signed_len);
+	memset(m + Contents_a + 1, '0', Contents_b - Contents_a - 2);
+	for (i = 0; i < n; i++) {
+		snprintf(hex, sizeof(hex), "%02x", der[i]);
+		memcpy(m + Contents_a + 1 + 2 * i, hex, 2);
+	}
+	OPENSSL_free(der);
+	return m;
+}
+
+static CMS_SignerInfo *
+si_of(CMS_ContentInfo *cms)
+{
+	return sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+}
+
+static void
+flip_s(CMS_ContentInfo *cms)
+{
+	ASN1_OCTET_STRING *os = CMS_SignerInfo_get0_signature(si_of(cms));
+	const unsigned char *p = ASN1_STRING_get0_data(os);
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, ASN1_STRING_length(os));
+	const BIGNUM *r, *s;
+	BIGNUM *s2 = BN_new();
+	unsigned char *der = NULL;
+	int n;
+
+	assert_true(g != NULL && es != NULL && s2 != NULL);
+	ECDSA_SIG_get0(es, &r, &s);
+	assert_int_equal(BN_sub(s2, EC_GROUP_get0_order(g), s), 1);
+	assert_int_equal(ECDSA_SIG_set0(es, BN_dup(r), s2), 1);
+	n = i2d_ECDSA_SIG(es, &der);
+	assert_int_equal(ASN1_STRING_set(os, der, n), 1);
+	OPENSSL_free(der);
+	ECDSA_SIG_free(es);
+	EC_GROUP_free(g);
+}
+
+static void
+add_unsigned_attr(CMS_ContentInfo *cms)
+{
+	assert_int_equal(CMS_unsigned_add1_attr_by_txt(si_of(cms), "1.2.3.4",
+		V_ASN1_UTF8STRING, "x", 1), 1);
+}
+
+static X509 *
+self_signed(EVP_PKEY *k)
+{
+	X509 *x = X509_new();
+	X509_NAME *nm = X509_get_subject_name(x);
+
+	assert_non_null(x);
+	X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC,
+				   (const unsigned char *)"extra", -1, -1, 0);
+	X509_set_issuer_name(x, nm);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_set_pubkey(x, k);
+	assert_true(X509_sign(x, k, EVP_sha256()) > 0);
+	return x;
+}
+
+static void
+add_self_signed(CMS_ContentInfo *cms)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509 *x = self_signed(k);
+
+	assert_int_equal(CMS_add1_cert(cms, x), 1);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+
+static void
+add_crl(CMS_ContentInfo *cms)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509_CRL *crl = X509_CRL_new();
+	X509 *x = self_signed(k);
+
+	assert_non_null(crl);
+	X509_CRL_set_issuer_name(crl, X509_get_subject_name(x));
+	assert_true(X509_CRL_sign(crl, k, EVP_sha256()) > 0);
+	assert_int_equal(CMS_add1_crl(cms, crl), 1);
+	X509_CRL_free(crl);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+
+static void
+sig_alg_key_oid(CMS_ContentInfo *cms)
+{
+	X509_ALGOR *sig = NULL;
+
+	CMS_SignerInfo_get0_algs(si_of(cms), NULL, NULL, NULL, &sig);
+	X509_ALGOR_set0(sig, OBJ_nid2obj(NID_X9_62_id_ecPublicKey),
+			V_ASN1_UNDEF, NULL);
+}
+
+static void
+sig_alg_null_params(CMS_ContentInfo *cms)
+{
+	X509_ALGOR *sig = NULL;
+
+	CMS_SignerInfo_get0_algs(si_of(cms), NULL, NULL, NULL, &sig);
+	X509_ALGOR_set0(sig, OBJ_nid2obj(NID_ecdsa_with_SHA256), V_ASN1_NULL,
+			NULL);
+}
+
+static void
+digest_null_params(CMS_ContentInfo *cms)
+{
+	X509_ALGOR *dig = NULL;
+
+	CMS_SignerInfo_get0_algs(si_of(cms), NULL, NULL, &dig, NULL);
+	X509_ALGOR_set0(dig, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, NULL);
+}
+
+static void
+test_malleated_cms(void **state)
+{
+	static const struct {
+		void (*fn)(CMS_ContentInfo *);
+		const char *why;
+	} m[] = {
+		{ flip_s, "low-S" },
+		{ add_unsigned_attr, "unsigned attributes" },
+		{ add_self_signed, "outside the signer's chain" },
+		{ add_crl, NULL },
+		{ sig_alg_key_oid, "signature algorithm" },
+		{ sig_alg_null_params, "signature algorithm" },
+		{ digest_null_params, "SHA-256" },
+	};
+	CMS_ContentInfo *cms;
+	uint8_t *pdf;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < WC_ARRAY_SIZE(m); i++) {
+		cms = cms_of(Signed, Contents_a, Der_len);
+		m[i].fn(cms);
+		pdf = with_cms(cms);
+		expect_invalid(pdf, Signed_len, m[i].why);
+		free(pdf);
+		CMS_ContentInfo_free(cms);
+	}
+	/* The round trip itself changes nothing. */
+	cms = cms_of(Signed, Contents_a, Der_len);
+	pdf = with_cms(cms);
+	assert_memory_equal(pdf, Signed, Signed_len);
+	free(pdf);
+	CMS_ContentInfo_free(cms);
+}
+
+/* Fresh signatures are low-S (half of raw ECDSA signatures are not). */
+static void
+test_signed_low_s(void **state)
+{
+	CMS_ContentInfo *cms;
+	ASN1_OCTET_STRING *os;
+	size_t k, len, plen, a, b;
+	uint8_t *out, *pdf;
+	const char *br;
+	STACK_OF(X509) *certs;
+	EVP_PKEY *pub;
+	X509 *leaf;
+
+	(void)state;
+	assert_int_equal(fx_pdf(&F, NULL, NULL, 1, &pdf, &plen), 0);
+	for (k = 0; k < 12; k++) {
+		assert_int_equal(cert_pdf_sign(pdf, plen, F.signer, &out, &len),
+				 0);
+		br = memmem(out, len, "/ByteRange [0 ", 14);
+		assert_non_null(br);
+		assert_int_equal(sscanf(br + 14, "%zu %zu", &a, &b), 2);
+		cms = cms_of(out, a, (b - a - 2) / 2);
+		os = CMS_SignerInfo_get0_signature(si_of(cms));
+		certs = CMS_get1_certs(cms);
+		leaf = sk_X509_value(certs, 0);
+		if (CMS_SignerInfo_cert_cmp(si_of(cms), leaf) != 0)
+			leaf = sk_X509_value(certs, 1);
+		assert_int_equal(CMS_SignerInfo_cert_cmp(si_of(cms), leaf), 0);
+		pub = X509_get0_pubkey(leaf);
+		assert_int_equal(wc_ecdsa_is_low_s(ASN1_STRING_get0_data(os),
+			(size_t)ASN1_STRING_length(os), pub), 1);
+		sk_X509_pop_free(certs, X509_free);
+		CMS_ContentInfo_free(cms);
+		free(out);
+	}
+	free(pdf);
+}
+
 static void
 on_payload(const char *data, size_t len, void *arg)
 {
@@ -333,6 +564,8 @@ main(void)
 		cmocka_unit_test(test_unsigned),
 		cmocka_unit_test(test_fuzz_every_change_caught),
 		cmocka_unit_test(test_every_der_byte),
+		cmocka_unit_test(test_malleated_cms),
+		cmocka_unit_test(test_signed_low_s),
 		cmocka_unit_test(test_qr_scan),
 	};
 

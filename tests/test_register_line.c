@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include <openssl/ec.h>
+
 #include "tests/register_test.h"
 
 static struct tkey ca, tech;
@@ -111,6 +113,68 @@ test_cert_only_when_asked(void **state)
 }
 
 /* Any changed byte of the signed part breaks the signature. */
+/* (r, n - s) of a DER ECDSA signature on P-256. */
+static void
+flip_s(const uint8_t *sig, size_t len, uint8_t **out, size_t *outlen)
+{
+	const unsigned char *p = sig;
+	ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)len);
+	EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+	const BIGNUM *r, *s;
+	BIGNUM *s2 = BN_new();
+	unsigned char *der = NULL;
+	int n;
+
+	assert_true(es != NULL && g != NULL && s2 != NULL);
+	ECDSA_SIG_get0(es, &r, &s);
+	assert_int_equal(BN_sub(s2, EC_GROUP_get0_order(g), s), 1);
+	assert_int_equal(ECDSA_SIG_set0(es, BN_dup(r), s2), 1);
+	n = i2d_ECDSA_SIG(es, &der);
+	assert_true(n > 0);
+	*out = malloc((size_t)n);
+	assert_non_null(*out);
+	memcpy(*out, der, (size_t)n);
+	*outlen = (size_t)n;
+	OPENSSL_free(der);
+	ECDSA_SIG_free(es);
+	EC_GROUP_free(g);
+}
+
+/* Lines are signed low-S; the high-S twin of a line is rejected. */
+static void
+test_high_s_rejected(void **state)
+{
+	struct reg_entry e;
+	const char *why, *at;
+	uint8_t *sig, *hi;
+	size_t len, siglen, hilen, k, off;
+	char *line, *b64, buf[REG_LINE_MAX + 2];
+
+	(void)state;
+	for (k = 0; k < 8; k++) {
+		line = make_line(k + 1, REG_ZERO_HASH, 0, &len);
+		at = strstr(line, REG_SIG_PREFIX);
+		assert_non_null(at);
+		off = (size_t)(at - line) + strlen(REG_SIG_PREFIX);
+		assert_int_equal(reg_b64_decode(line + off, len - off - 3, &sig,
+						&siglen), 0);
+		assert_int_equal(wc_ecdsa_is_low_s(sig, siglen, tech.pkey), 1);
+		flip_s(sig, siglen, &hi, &hilen);
+		assert_int_equal(wc_ecdsa_is_low_s(hi, hilen, tech.pkey), 0);
+		assert_int_equal(reg_b64_encode(hi, hilen, &b64), 0);
+		snprintf(buf, sizeof(buf), "%.*s%s\"}\n", (int)off, line, b64);
+		assert_int_equal(reg_line_parse(buf, strlen(buf) - 1, &e, &why),
+				 0);
+		assert_int_equal(reg_entry_check_sig(&e, buf, tech.pkey),
+				 -EINVAL);
+		reg_entry_release(&e);
+		free(b64);
+		free(hi);
+		free(sig);
+		free(line);
+	}
+}
+
 static void
 test_edit_breaks_signature(void **state)
 {
@@ -430,6 +494,7 @@ main(void)
 		cmocka_unit_test(test_make_and_parse),
 		cmocka_unit_test(test_cert_only_when_asked),
 		cmocka_unit_test(test_edit_breaks_signature),
+		cmocka_unit_test(test_high_s_rejected),
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_parse_minimal_ok),
 		cmocka_unit_test(test_bodies),

@@ -135,6 +135,13 @@ assert_json "$recB" '.result == "fail"' "its record says fail"
 failed_id=$(jqr "$recB" .id)
 assert_true "a failure report, no certificate" \
 	test -s "$OUTD/$failed_id.failure.pdf" -a ! -e "$OUTD/$failed_id.pdf"
+# The failed record edited to say pass: the register knows better.
+mkdir -p "$D/forged"
+sed 's/"result": "fail"/"result": "pass"/' "$recB" >"$D/forged/$failed_id.json"
+wcert cert issue "${C[@]}" --output "$D/forged/$failed_id.pdf" \
+	"$D/forged/$failed_id.json"
+assert_rc 6 "cert issue refuses a record edited to say pass"
+assert_true "and writes no certificate" test ! -e "$D/forged/$failed_id.pdf"
 
 pdftoppm -jpeg -r 20 -singlefile "$pdfA" "$D/photo1" || die "photo1"
 pdftoppm -png -r 20 -singlefile "$OUTD/$failed_id.failure.pdf" "$D/photo2" ||

@@ -139,4 +139,16 @@ run env -u WIPECERT_TEST_SIM "$WIPECERT" wipe "sim:ata,size=16M" --yes \
 	--confirm SIM-0001 --output-dir "$WORK"
 assert_rc 4 "without the variable, sim: is just a missing path"
 
+say "## never certified: unknown hidden areas, other namespaces, unverified firmware erase"
+simwipe "ata,hdd,security,hpa=4096,fault=cmd:0x27,size=16M" --method zero
+assert_rc 1 "HPA present but READ NATIVE MAX fails: exit 1"
+assert_json "$rec" '.result == "fail"' "hidden areas unknown: record fail"
+simwipe "nvme,format,nn=2,size=16M" --method zero
+assert_rc 1 "NVMe with two namespaces, one overwritten: exit 1"
+assert_json "$rec" '.result == "fail" and ([.errors[] | select(.stage == "hidden")] | length) == 1' \
+	"other namespaces: record fail with a hidden-area error"
+simwipe "ata,ssd,sanitize=crypto,fault=noop,size=16M" --verify none
+assert_rc 2 "a firmware erase with --verify none is refused"
+assert_eq "$(find "$out" -name '*.json' | wc -l)" 0 "and nothing is written"
+
 finish
