@@ -204,6 +204,35 @@ open_sim(const struct wiperun *r, struct job *j, const char *path)
 }
 
 /* Identify, check and open one target.  Returns an exit status. */
+/*
+ * An image-file target must not be one of wipecert's own files: the
+ * register, the key, its certificate, chain or passphrase.  Returns 0,
+ * or 1 with why set.
+ */
+static int
+own_file(const struct wiperun *r, const struct wipe_ident *id, char *why,
+	 size_t len)
+{
+	const struct wc_config *c = &r->cfg;
+	const char *const files[] = {
+		c->register_path, c->key, c->certificate, c->chain,
+		c->root_ca, c->passphrase_file,
+	};
+	struct stat st;
+	size_t i;
+
+	if (!id->is_file)
+		return 0;
+	for (i = 0; i < WC_ARRAY_SIZE(files); i++)
+		if (files[i] != NULL && stat(files[i], &st) == 0 &&
+		    st.st_dev == id->file_dev && st.st_ino == id->file_ino) {
+			snprintf(why, len, "it is wipecert's own file '%s' "
+				 "(from the configuration)", files[i]);
+			return 1;
+		}
+	return 0;
+}
+
 static int
 open_target(const struct wiperun *r, struct job *j, const char *path)
 {
@@ -228,6 +257,8 @@ open_target(const struct wiperun *r, struct job *j, const char *path)
 	}
 	if (ret == 0)
 		ret = wipe_check_safety(&id, why, sizeof(why));
+	if (ret == 0)
+		ret = own_file(r, &id, why, sizeof(why));
 	if (ret != 0) {
 		cli_say(m, CLI_MSG_ERR, "refusing '%s': %s", path,
 			ret > 0 ? why : strerror(-ret));

@@ -287,6 +287,11 @@ sed "s|^passphrase_file = .*|passphrase_file = $D/open.pass|" "$D/wc.conf" >"$D/
 wcert cert issue --config "$D/open.conf" --output "$D/o2/open.pdf" "$rec"
 assert_rc 8 "cert issue with a passphrase file readable by others"
 chmod 600 "$D/tech.key"
+# wipecert's own files are never erase targets.
+wcert wipe "$D/tech.key" --config "$D/wc.conf" --yes --confirm "$D/tech.key" \
+	--output-dir "$D/o2"
+assert_rc 3 "wiping the configured key file is refused"
+assert_out "wipecert's own file" "says it is wipecert's own file"
 wcert cert issue --config "$D/nonexistent.conf" "$rec"
 assert_rc 8 "a missing configuration file"
 assert_true "nothing written by the refused runs" test ! -e "$D/o2/a.pdf"
