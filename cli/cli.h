@@ -40,6 +40,13 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_worse(int a, int b);
 
 /*
+ * --config for commands that use nothing but its validity and time zone
+ * (list, verify, probe): load path (NULL: $WIPECERT_CONFIG, else the
+ * default file if present).  Returns an exit status; messages printed.
+ */
+int cli_config_check(const char *path);
+
+/*
  * Where the messages of shared code go: NULL prints them (text to
  * stdout, errors and warnings as cli_err/cli_warn do); the text UI
  * passes a function that keeps them as strings (one message, without

@@ -15,7 +15,7 @@
 static void
 list_usage(FILE *f)
 {
-	fputs("usage: wipecert list [--json]\nSee wipecert-list(8).\n", f);
+	fputs("usage: wipecert list [--json] [--config FILE]\nSee wipecert-list(8).\n", f);
 }
 
 /* Read-only probe; a device without media simply shows nothing. */
@@ -261,12 +261,14 @@ cmd_list(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct wipe_devlist list = { 0 };
 	struct list_entry *e = NULL;
 	int json = 0, c, ret, st = CLI_OK;
+	const char *config = NULL;
 	size_t i;
 
 	optind = 1;
@@ -274,6 +276,10 @@ cmd_list(int argc, char **argv)
 		if (c == 'h') {
 			list_usage(stdout);
 			return CLI_OK;
+		}
+		if (c == 'C') {
+			config = optarg;
+			continue;
 		}
 		if (c != 'j') {
 			list_usage(stderr);
@@ -285,6 +291,9 @@ cmd_list(int argc, char **argv)
 		cli_err("list takes no arguments");
 		return CLI_USAGE;
 	}
+	st = cli_config_check(config);
+	if (st != CLI_OK)
+		return st;
 	ret = wipe_discover(&list);
 	if (ret != 0) {
 		cli_err("cannot list block devices: %s", strerror(-ret));

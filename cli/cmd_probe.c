@@ -30,7 +30,8 @@ probe_usage(FILE *f)
 	fputs("usage: wipecert probe --ata-identify FILE [--json]\n"
 	      "       wipecert probe --nvme-id-ctrl FILE [--nvme-id-ns FILE] "
 	      "[--json]\n"
-	      "FILE holds the raw data (512 or 4096 bytes) or its hex dump.\n"
+	      "Both take --config FILE.  FILE holds the raw data (512 or 4096 "
+	      "bytes) or its hex dump.\n"
 	      "See wipecert-probe(8).\n",
 	      f);
 }
@@ -318,10 +319,12 @@ cmd_probe(int argc, char **argv)
 		{ "nvme-id-ctrl", required_argument, NULL, 'c' },
 		{ "nvme-id-ns", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct probe_opts o = { NULL, NULL, NULL, 0 };
+	const char *config = NULL;
 	int c;
 
 	optind = 1;
@@ -331,6 +334,7 @@ cmd_probe(int argc, char **argv)
 		case 'c': o.ctrl = optarg; break;
 		case 'n': o.ns = optarg; break;
 		case 'j': o.json = 1; break;
+		case 'C': config = optarg; break;
 		case 'h':
 			probe_usage(stdout);
 			return CLI_OK;
@@ -344,5 +348,7 @@ cmd_probe(int argc, char **argv)
 		probe_usage(stderr);
 		return CLI_USAGE;
 	}
+	if (cli_config_check(config) != CLI_OK)
+		return CLI_KEYCONF;
 	return o.ata ? probe_ata(&o) : probe_nvme(&o);
 }

@@ -15,6 +15,7 @@ struct verify_opts {
 	const char *expect;
 	int full;
 	int json;
+	const char *config;
 	int have_seed;
 	uint64_t seed;
 };
@@ -24,7 +25,7 @@ verify_usage(FILE *f)
 {
 	fputs("usage: wipecert verify TARGET --expect "
 	      "zero|one|random:SEED|RECORD.json\n"
-	      "         [--full] [--plan-seed HEX16] [--json]\n"
+	      "         [--full] [--plan-seed HEX16] [--json] [--config FILE]\n"
 	      "See wipecert-verify(8).\n",
 	      f);
 }
@@ -51,6 +52,7 @@ parse_args(struct verify_opts *o, int argc, char **argv)
 		{ "full", no_argument, NULL, 'f' },
 		{ "plan-seed", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -62,6 +64,7 @@ parse_args(struct verify_opts *o, int argc, char **argv)
 		case 'e': o->expect = optarg; break;
 		case 'f': o->full = 1; break;
 		case 'j': o->json = 1; break;
+		case 'C': o->config = optarg; break;
 		case 's':
 			if (parse_seed(optarg, &o->seed) != 0) {
 				cli_err("--plan-seed takes 16 hex digits");
@@ -84,7 +87,7 @@ parse_args(struct verify_opts *o, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	o->target = argv[optind];
-	return -1;
+	return cli_config_check(o->config) == CLI_OK ? -1 : CLI_KEYCONF;
 }
 
 /* Resolve --expect into a pattern (and what a record says). */

@@ -1,6 +1,7 @@
 /*
  * main.c - dispatch on the command; messages and exit statuses.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,6 +82,34 @@ cli_say(const struct cli_msgs *m, enum cli_msg_kind kind, const char *fmt,
 }
 
 /* Interrupted outranks everything; then refused, I/O, failed, usage. */
+int
+cli_config_check(const char *path)
+{
+	const char *name = path ? path : getenv("WIPECERT_CONFIG");
+	struct wc_config cfg;
+	unsigned line = 0;
+	int ret, st = CLI_OK;
+
+	if (name == NULL || *name == '\0')
+		name = WC_CONFIG_DEFAULT;
+	wc_config_init(&cfg);
+	ret = wc_config_load(&cfg, path, &line);
+	if (ret == -EINVAL && line > 0) {
+		cli_err("configuration '%s', line %u: unknown key, no '=', or "
+			"a key given twice", name, line);
+		st = CLI_KEYCONF;
+	} else if (ret != 0) {
+		cli_err("cannot read the configuration '%s': %s", name,
+			strerror(-ret));
+		st = CLI_KEYCONF;
+	} else if (cfg.timezone != NULL && wc_tz_set(cfg.timezone) != 0) {
+		cli_err("unknown time zone '%s' in '%s'", cfg.timezone, name);
+		st = CLI_KEYCONF;
+	}
+	wc_config_release(&cfg);
+	return st;
+}
+
 int
 cli_worse(int a, int b)
 {
