@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certs/jsonout.h"
 #include "certs/pdfmodel.h"
 
 static const struct {
@@ -51,18 +52,6 @@ cert_photo_sniff(const void *data, size_t len)
 	if (len >= 4 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
 		return CERT_PHOTO_JPEG;
 	return 0;
-}
-
-static void
-put(struct json_object *o, const char *key, struct json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
-static struct json_object *
-str_or_null(const char *s)
-{
-	return s != NULL && *s != '\0' ? json_object_new_string(s) : NULL;
 }
 
 static struct json_object *

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "certs/certs.h"
+#include "certs/jsonout.h"
 
 #define TOOL_NAME "wipecert"
 
@@ -68,31 +69,6 @@ cert_tool_fill(struct cert_tool *tool)
 }
 
 /* ---- small builders ------------------------------------------------ */
-
-static void
-put(struct json_object *o, const char *key, struct json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
-static struct json_object *
-str_or_null(const char *s)
-{
-	return s != NULL && *s != '\0' ? json_object_new_string(s) : NULL;
-}
-
-static struct json_object *
-tri(enum wipe_tri t)
-{
-	return t == WIPE_UNKNOWN ? NULL : json_object_new_boolean(t == WIPE_YES);
-}
-
-static struct json_object *
-u64(uint64_t v)
-{
-	/* json-c integers are int64; sizes and LBAs fit comfortably. */
-	return json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v);
-}
 
 static struct json_object *
 i64_or_null(int64_t v)

@@ -9,35 +9,12 @@
 #include <string.h>
 
 #include "certs/certs.h"
-
-static void
-put(struct json_object *o, const char *key, struct json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
-static struct json_object *
-str_or_null(const char *s)
-{
-	return s != NULL && *s != '\0' ? json_object_new_string(s) : NULL;
-}
-
-static struct json_object *
-tri(enum wipe_tri t)
-{
-	return t == WIPE_UNKNOWN ? NULL : json_object_new_boolean(t == WIPE_YES);
-}
+#include "certs/jsonout.h"
 
 static struct json_object *
 boolean(int v)
 {
 	return json_object_new_boolean(v != 0);
-}
-
-static struct json_object *
-u64(uint64_t v)
-{
-	return json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v);
 }
 
 static struct json_object *

@@ -1,0 +1,41 @@
+/*
+ * jsonout.h - the small json-c builders every record writer in certs/
+ * uses (record.c, recordfw.c, destruction.c).  Private to certs/.
+ */
+#ifndef WIPECERT_CERTS_JSONOUT_H
+#define WIPECERT_CERTS_JSONOUT_H
+
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "wipe/wipe.h"
+
+static inline void
+put(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+/* A string, or null for NULL and "". */
+static inline struct json_object *
+str_or_null(const char *s)
+{
+	return s != NULL && *s != '\0' ? json_object_new_string(s) : NULL;
+}
+
+/* true, false, or null for unknown. */
+static inline struct json_object *
+tri(enum wipe_tri t)
+{
+	return t == WIPE_UNKNOWN ? NULL : json_object_new_boolean(t == WIPE_YES);
+}
+
+/* json-c integers are int64; sizes and LBAs fit comfortably. */
+static inline struct json_object *
+u64(uint64_t v)
+{
+	return json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v);
+}
+
+#endif
