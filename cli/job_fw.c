@@ -29,7 +29,7 @@ unlock_if_locked(struct job *j)
 
 /*
  * NVMe: capacity outside the target namespace (other namespaces, or
- * unallocated capacity) is a hidden area unless the technique reaches
+ * unallocated capacity: TNVMCAP beyond the namespace) is a hidden area unless the technique reaches
  * the whole subsystem (Sanitize) or every namespace (Format with FNA).
  */
 static int
@@ -43,11 +43,9 @@ check_nvme_capacity(struct job *j)
 	if (j->dev->id.transport != WIPE_TR_NVME ||
 	    j->dev->id.source != WIPE_SRC_NVME_IDENTIFY || whole)
 		return 0;
-	if (dr->nn > 1)
-		cert_job_error(&j->rec, "hidden", 0, "the controller has %u "
-			       "namespaces and %s erases only namespace %u",
-			       dr->nn, j->plan.method, dr->nsid);
-	else if (dr->tnvmcap > 0 && dr->tnvmcap > j->dev->id.size_bytes)
+	/* NN is the highest namespace id the controller supports, not how
+	 * many exist (QEMU says 256 for one): the capacity tells. */
+	if (dr->tnvmcap > 0 && dr->tnvmcap > j->dev->id.size_bytes)
 		cert_job_error(&j->rec, "hidden", 0, "the drive's capacity "
 			       "(%llu bytes) exceeds the namespace (%llu "
 			       "bytes)", (unsigned long long)dr->tnvmcap,

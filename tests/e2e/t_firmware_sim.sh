@@ -143,10 +143,12 @@ say "## never certified: unknown hidden areas, other namespaces, unverified firm
 simwipe "ata,hdd,security,hpa=4096,fault=cmd:0x27,size=16M" --method zero
 assert_rc 1 "HPA present but READ NATIVE MAX fails: exit 1"
 assert_json "$rec" '.result == "fail"' "hidden areas unknown: record fail"
-simwipe "nvme,format,nn=2,size=16M" --method zero
-assert_rc 1 "NVMe with two namespaces, one overwritten: exit 1"
+simwipe "nvme,format,hpa=4096,size=16M" --method zero
+assert_rc 1 "NVMe capacity beyond the namespace, namespace overwritten: exit 1"
 assert_json "$rec" '.result == "fail" and ([.errors[] | select(.stage == "hidden")] | length) == 1' \
-	"other namespaces: record fail with a hidden-area error"
+	"capacity outside the namespace: record fail with a hidden-area error"
+simwipe "nvme,format,hpa=4096,size=16M" --method nvme-format-user
+assert_json "$rec" '.result == "fail"' "a Format of one namespace does not reach it either"
 simwipe "ata,ssd,sanitize=crypto,fault=noop,size=16M" --verify none
 assert_rc 2 "a firmware erase with --verify none is refused"
 assert_eq "$(find "$out" -name '*.json' | wc -l)" 0 "and nothing is written"
