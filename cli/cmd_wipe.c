@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -196,6 +197,8 @@ confirm_one(const struct job *j, const struct wipe_opts *o, size_t i)
 	fprintf(stderr, "ALL DATA on %s will be destroyed.\nType %s '%s' "
 		"to confirm: ", j->target, what, want);
 	fflush(stderr);
+	if (!isatty(STDIN_FILENO))
+		fputc('\n', stderr);	/* the answer was not echoed */
 	if (fgets(line, sizeof(line), stdin) == NULL) {
 		cli_err("refusing '%s': no confirmation given", j->target);
 		return CLI_REFUSED;
