@@ -182,24 +182,12 @@ static struct json_object *
 head_json(const struct cert_destruction *d)
 {
 	struct json_object *r = json_object_new_object(), *o;
-	int synced = wc_clock_synced();
 
 	put(r, "schema", json_object_new_string(CERT_DESTRUCTION_SCHEMA));
 	put(r, "id", json_object_new_string(d->id));
 	put(r, "result", json_object_new_string("destroyed"));
-	o = json_object_new_object();
-	put(o, "time", time_or_null(d->issued));
-	put(o, "time_zone", str_or_null(d->timezone));
-	put(o, "time_source", json_object_new_string("system clock"));
-	put(o, "clock_synchronized",
-	    synced < 0 ? NULL : json_object_new_boolean(synced));
-	put(r, "issued", o);
-	o = json_object_new_object();
-	put(o, "number", str_or_null(d->contract.number));
-	put(o, "department", str_or_null(d->contract.department));
-	put(o, "contractor", str_or_null(d->contract.contractor));
-	put(o, "manager", str_or_null(d->contract.manager));
-	put(r, "contract", o);
+	put(r, "issued", issued_json((time_t)d->issued, d->timezone));
+	put(r, "contract", contract_json(&d->contract));
 	o = json_object_new_object();
 	put(o, "operator", str_or_null(d->people.operator_name));
 	put(o, "witness", str_or_null(d->people.witness));

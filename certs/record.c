@@ -376,24 +376,12 @@ struct json_object *
 cert_record_build(const struct cert_job *job)
 {
 	struct json_object *r = json_object_new_object(), *o;
-	int synced = wc_clock_synced();
 
 	put(r, "schema", json_object_new_string(CERT_RECORD_SCHEMA));
 	put(r, "id", json_object_new_string(job->id));
 	put(r, "result", json_object_new_string(cert_result_name(job->result)));
-	o = json_object_new_object();
-	put(o, "time", time_str(job->issued));
-	put(o, "time_zone", str_or_null(job->timezone));
-	put(o, "time_source", json_object_new_string("system clock"));
-	put(o, "clock_synchronized",
-	    synced < 0 ? NULL : json_object_new_boolean(synced));
-	put(r, "issued", o);
-	o = json_object_new_object();
-	put(o, "number", str_or_null(job->contract.number));
-	put(o, "department", str_or_null(job->contract.department));
-	put(o, "contractor", str_or_null(job->contract.contractor));
-	put(o, "manager", str_or_null(job->contract.manager));
-	put(r, "contract", o);
+	put(r, "issued", issued_json(job->issued, job->timezone));
+	put(r, "contract", contract_json(&job->contract));
 	o = json_object_new_object();
 	put(o, "operator", str_or_null(job->people.operator_name));
 	put(o, "witness", str_or_null(job->people.witness));
